@@ -1,0 +1,95 @@
+package io.wechatopen.camel.crypto;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * Parses the flat {@code <xml><Name>value</Name>...</xml>} documents WeChat sends, refusing anything a hostile
+ * sender could use: document type declarations (so no external entities and no entity expansion), XInclude and
+ * external schemas. Thread-safe.
+ */
+public final class SafeXml {
+
+    private static final DocumentBuilderFactory FACTORY = newFactory();
+
+    private SafeXml() {
+    }
+
+    private static DocumentBuilderFactory newFactory() {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        try {
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the XML parser cannot be made safe", e);
+        }
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        factory.setNamespaceAware(false);
+        return factory;
+    }
+
+    /**
+     * Returns the text of every child element of the root, by element name, in document order. CDATA and text are
+     * joined; nested elements are ignored. The root must be named {@code xml}.
+     *
+     * @throws MalformedMessageException when the text is empty, not well-formed, declares a DTD or has another root
+     */
+    public static Map<String, String> parseFlat(String xml) {
+        if (xml == null || xml.isBlank()) {
+            throw new MalformedMessageException("XML body is empty");
+        }
+        Document document;
+        try {
+            DocumentBuilder builder = FACTORY.newDocumentBuilder();
+            builder.setErrorHandler(new DefaultHandler());
+            builder.setEntityResolver((publicId, systemId) -> {
+                throw new SAXException("external entities are not allowed");
+            });
+            document = builder.parse(new InputSource(new StringReader(xml)));
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new MalformedMessageException("XML is not well-formed or declares a DTD");
+        }
+        Element root = document.getDocumentElement();
+        if (!"xml".equals(root.getNodeName())) {
+            throw new MalformedMessageException("XML root element must be <xml>");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        NodeList children = root.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            Node child = children.item(i);
+            if (child.getNodeType() == Node.ELEMENT_NODE) {
+                fields.putIfAbsent(child.getNodeName(), child.getTextContent().strip());
+            }
+        }
+        return Collections.unmodifiableMap(fields);
+    }
+
+    /**
+     * Wraps a value in CDATA, splitting any {@code ]]>} so that the value cannot end the section early.
+     */
+    public static String cdata(String value) {
+        return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>";
+    }
+}
