@@ -51,8 +51,9 @@ public final class SafeXml {
     }
 
     /**
-     * Returns the text of every child element of the root, by element name, in document order. CDATA and text are
-     * joined; nested elements are ignored. The root must be named {@code xml}.
+     * Returns the text of every child element of the root, by element name, in document order. An element's own
+     * CDATA and text are joined and stripped of surrounding whitespace; the text of nested elements is not included.
+     * When a name repeats, the first element wins. The root must be named {@code xml}.
      *
      * @throws MalformedMessageException when the text is empty, not well-formed, declares a DTD or has another root
      */
@@ -62,7 +63,11 @@ public final class SafeXml {
         }
         Document document;
         try {
-            DocumentBuilder builder = FACTORY.newDocumentBuilder();
+            DocumentBuilder builder;
+            // DocumentBuilderFactory is not guaranteed thread-safe; builders are used by one thread each.
+            synchronized (FACTORY) {
+                builder = FACTORY.newDocumentBuilder();
+            }
             builder.setErrorHandler(new DefaultHandler());
             builder.setEntityResolver((publicId, systemId) -> {
                 throw new SAXException("external entities are not allowed");
@@ -80,10 +85,23 @@ public final class SafeXml {
         for (int i = 0; i < children.getLength(); i++) {
             Node child = children.item(i);
             if (child.getNodeType() == Node.ELEMENT_NODE) {
-                fields.putIfAbsent(child.getNodeName(), child.getTextContent().strip());
+                fields.putIfAbsent(child.getNodeName(), ownText(child).strip());
             }
         }
         return Collections.unmodifiableMap(fields);
+    }
+
+    /** The element's own text and CDATA children, joined; the text inside nested elements is not included. */
+    private static String ownText(Node element) {
+        StringBuilder text = new StringBuilder();
+        NodeList children = element.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            Node child = children.item(i);
+            if (child.getNodeType() == Node.TEXT_NODE || child.getNodeType() == Node.CDATA_SECTION_NODE) {
+                text.append(child.getNodeValue());
+            }
+        }
+        return text.toString();
     }
 
     /**

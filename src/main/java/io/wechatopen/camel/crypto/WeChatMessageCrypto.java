@@ -232,15 +232,17 @@ public final class WeChatMessageCrypto {
      * signature scheme of every WeChat push.
      */
     public static String sha1OfSorted(String... parts) {
-        String[] sorted = parts.clone();
-        for (String part : sorted) {
-            Objects.requireNonNull(part, "signature input must not be null");
+        byte[][] sorted = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            sorted[i] = Objects.requireNonNull(parts[i], "signature input must not be null")
+                    .getBytes(StandardCharsets.UTF_8);
         }
-        Arrays.sort(sorted);
+        // Byte order of the UTF-8 form (as PHP and Python sort); String.compareTo would use UTF-16 order instead.
+        Arrays.sort(sorted, Arrays::compareUnsigned);
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            for (String part : sorted) {
-                sha1.update(part.getBytes(StandardCharsets.UTF_8));
+            for (byte[] part : sorted) {
+                sha1.update(part);
             }
             return HexFormat.of().formatHex(sha1.digest());
         } catch (NoSuchAlgorithmException e) {
