@@ -16,6 +16,12 @@ public record ApiSettings(String baseUrl, Duration connectTimeout, Duration read
 
     public static final String DEFAULT_BASE_URL = "https://api.weixin.qq.com";
 
+    /** Whether the API host is a loopback address (the sandbox or a local simulator), not WeChat. */
+    public boolean isOnThisMachine() {
+        String host = java.net.URI.create(baseUrl).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
     static ApiSettings from(SettingsSource source) {
         String base = source.string("wechat.api.base-url", DEFAULT_BASE_URL);
         if (!base.startsWith("http://") && !base.startsWith("https://")) {

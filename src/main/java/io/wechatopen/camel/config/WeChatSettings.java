@@ -22,10 +22,26 @@ public record WeChatSettings(ComponentSettings component, ApiSettings api, Token
      */
     public static WeChatSettings load(SettingsSource source) {
         HttpSettings http = HttpSettings.from(source);
-        return new WeChatSettings(ComponentSettings.from(source), ApiSettings.from(source), TokenPolicy.from(source),
-                CallbackSettings.from(source), http, StoreSettings.from(source), SandboxSettings.from(source, http),
-                source.required("wechat.admin.token"));
+        WeChatSettings settings = new WeChatSettings(ComponentSettings.from(source), ApiSettings.from(source),
+                TokenPolicy.from(source), CallbackSettings.from(source), http, StoreSettings.from(source),
+                SandboxSettings.from(source, http), source.required("wechat.admin.token"));
+        if (!settings.api().isOnThisMachine()) {
+            if (settings.store().encryptionKeys().startsWith(DEVELOPMENT_KEY_PREFIX)) {
+                throw new ConfigurationException("{{wechat.store.encryption-key}} is the committed development key"
+                        + " but {{wechat.api.base-url}} is not on this machine: set WECHAT_STORE_ENCRYPTION_KEY");
+            }
+            if (settings.adminToken().startsWith(DEVELOPMENT_TOKEN_PREFIX)) {
+                throw new ConfigurationException("{{wechat.admin.token}} is the committed development token"
+                        + " but {{wechat.api.base-url}} is not on this machine: set WECHAT_ADMIN_TOKEN");
+            }
+        }
+        return settings;
     }
+
+    /** Key id of the committed development store key, refused against real WeChat. */
+    public static final String DEVELOPMENT_KEY_PREFIX = "dev:";
+    /** Prefix of the committed development admin token, refused against real WeChat. */
+    public static final String DEVELOPMENT_TOKEN_PREFIX = "dev-";
 
     @Override
     public String toString() {

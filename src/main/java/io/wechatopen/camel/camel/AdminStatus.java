@@ -1,0 +1,124 @@
+package io.wechatopen.camel.camel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.wechatopen.camel.config.TokenPolicy;
+import io.wechatopen.camel.model.ComponentAccessToken;
+import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.store.PushStore;
+import io.wechatopen.camel.store.TicketStore;
+import io.wechatopen.camel.token.ComponentHealth;
+import io.wechatopen.camel.token.ComponentTokenManager;
+
+/**
+ * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry and
+ * the last success and failure of its upkeep, as JSON. Requires {@code Authorization: Bearer {{wechat.admin.token}}}
+ * (compared in constant time). Never shows a ticket, token or secret value.
+ */
+public final class AdminStatus {
+
+    private final byte[] expectedAuthorization;
+    private final ComponentTokenManager tokens;
+    private final TicketStore tickets;
+    private final PushStore pushes;
+    private final ComponentHealth health;
+    private final TokenPolicy policy;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    public AdminStatus(String adminToken, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
+            ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
+        this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.tokens = tokens;
+        this.tickets = tickets;
+        this.pushes = pushes;
+        this.health = health;
+        this.policy = policy;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    @Handler
+    public void status(Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        String authorization = message.getHeader("Authorization", String.class);
+        message.removeHeaders("*");
+        if (authorization == null
+                || !MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+            message.setHeader("WWW-Authenticate", "Bearer realm=\"wechat-admin\"");
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody("{\"error\":\"a valid bearer token ({{wechat.admin.token}}) is required\"}");
+            return;
+        }
+        Instant now = clock.instant();
+        List<Map<String, Object>> components = new ArrayList<>();
+        for (String appid : new java.util.TreeSet<>(tokens.componentAppids())) {
+            components.add(component(appid, now));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("time", now.toString());
+        body.put("components", components);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsString(body));
+    }
+
+    private Map<String, Object> component(String appid, Instant now) {
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("component_appid", appid);
+        Optional<ComponentVerifyTicket> ticket = tickets.findTicket(appid);
+        Map<String, Object> ticketView = new LinkedHashMap<>();
+        ticketView.put("present", ticket.isPresent());
+        ticket.ifPresent(t -> {
+            ticketView.put("create_time", t.createTime().getEpochSecond());
+            ticketView.put("create_time_iso", t.createTime().toString());
+            ticketView.put("age_seconds", t.ageAt(now).toSeconds());
+            ticketView.put("received_at", t.receivedAt().toString());
+            ticketView.put("usable", t.isUsableAt(now, policy.ticketMaxAge()));
+        });
+        component.put("ticket", ticketView);
+
+        Optional<ComponentAccessToken> token = tokens.storedToken(appid);
+        Map<String, Object> tokenView = new LinkedHashMap<>();
+        tokenView.put("present", token.isPresent());
+        token.ifPresent(t -> {
+            tokenView.put("valid", t.isValidAt(now, Duration.ZERO));
+            tokenView.put("obtained_at", t.obtainedAt().toString());
+            tokenView.put("expires_at", t.expiresAt().toString());
+            tokenView.put("expires_in_seconds", Math.max(0, Duration.between(now, t.expiresAt()).toSeconds()));
+        });
+        component.put("component_token", tokenView);
+        component.put("events_received", pushes.countEvents(appid));
+        health.lastSuccess(appid).ifPresent(o -> component.put("last_success", observation(o)));
+        health.lastFailure(appid).ifPresent(o -> component.put("last_error", observation(o)));
+        return component;
+    }
+
+    private static Map<String, Object> observation(ComponentHealth.Observation o) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("at", o.at().toString());
+        view.put("operation", o.operation());
+        if (o.errcode() != null) {
+            view.put("errcode", o.errcode());
+        }
+        view.put("message", o.message());
+        return view;
+    }
+}

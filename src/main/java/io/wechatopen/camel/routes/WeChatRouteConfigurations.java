@@ -1,0 +1,91 @@
+package io.wechatopen.camel.routes;
+
+import java.io.IOException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
+
+import io.wechatopen.camel.api.WeChatApiException;
+import io.wechatopen.camel.api.WeChatHttpException;
+import io.wechatopen.camel.camel.PushRejectedException;
+import io.wechatopen.camel.config.ApiSettings;
+
+/**
+ * The three error policies every route names in {@code routeConfigurationId}:
+ * <ul>
+ * <li>{@code wechat-api-errors}: outbound WeChat calls. Transport failures, 5xx and errcode -1 are redelivered with
+ * exponential back-off, bounded by {@code wechat.api.maximum-redeliveries}; every other errcode fails at once.</li>
+ * <li>{@code wechat-callback-errors}: pushes from WeChat. Never redelivered (WeChat pushes again on its own);
+ * a refused push gets its status (401/400/413) and a short reason, anything else (the database is down) 500, so
+ * WeChat pushes again; all quickly. Also answers the admin endpoint's failures.</li>
+ * <li>{@code wechat-schedule-errors}: scheduled upkeep. Logged at ERROR and handled; the next tick retries.</li>
+ * </ul>
+ * Logs carry exception messages only: no bodies, no message history (they may hold secrets or tokens).
+ */
+public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
+
+    private final ApiSettings api;
+
+    public WeChatRouteConfigurations(ApiSettings api) {
+        this.api = api;
+    }
+
+    @Override
+    public void configuration() {
+        RouteConfigurationDefinition apiErrors = routeConfiguration("wechat-api-errors");
+        // Other errcodes are answers: the caller reacts and reports them, so they are not logged here.
+        apiErrors.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
+        retried(apiErrors.onException(IOException.class));
+        retried(apiErrors.onException(WeChatHttpException.class)
+                .onWhen(exchange -> isTransient(exchange.getException(WeChatHttpException.class))));
+        // errcode -1 is WeChat's "system error, try again later"; every other errcode is an answer.
+        retried(apiErrors.onException(WeChatApiException.class)
+                .onWhen(exchange -> isTransient(exchange.getException(WeChatApiException.class))));
+
+        RouteConfigurationDefinition callbackErrors = routeConfiguration("wechat-callback-errors");
+        callbackErrors.onException(PushRejectedException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "io.wechatopen.camel.callback",
+                        "Refused push to ${routeId}: ${exception.message}"
+                                + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
+                .process(exchange -> reply(exchange,
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PushRejectedException.class).getStatus(),
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+        callbackErrors.onException(Exception.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "io.wechatopen.camel.callback", "${routeId} failed: ${exception.message}"
+                        + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
+                .process(exchange -> reply(exchange, 500, "temporarily unavailable; nothing was stored"));
+
+        routeConfiguration("wechat-schedule-errors").onException(Exception.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "io.wechatopen.camel.schedule", "${routeId} failed: ${exception.message}");
+    }
+
+    /** Redelivery with exponential back-off, bounded; logs name the exception only (no body, no history). */
+    private void retried(OnExceptionDefinition clause) {
+        long delay = api.redeliveryDelay().toMillis();
+        clause.maximumRedeliveries(api.maximumRedeliveries()).redeliveryDelay(delay)
+                .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(delay * 16)
+                .retryAttemptedLogLevel(LoggingLevel.WARN).logRetryStackTrace(false).logStackTrace(false)
+                .logExhausted(true).logExhaustedMessageHistory(false).logExhaustedMessageBody(false);
+    }
+
+    private static boolean isTransient(WeChatHttpException e) {
+        return e != null && e.isTransient();
+    }
+
+    private static boolean isTransient(WeChatApiException e) {
+        return e != null && e.isTransient();
+    }
+
+    private static void reply(Exchange exchange, int status, String reason) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getMessage().setBody(reason);
+    }
+}

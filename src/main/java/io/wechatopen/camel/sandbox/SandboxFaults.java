@@ -1,0 +1,106 @@
+package io.wechatopen.camel.sandbox;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Queues of injected faults, one first-in-first-out queue per API name. Every call of an API takes one use of the
+ * fault at the head of its queue; a fault leaves the queue when its count is used up. Thread-safe.
+ */
+public final class SandboxFaults {
+
+    /** {@code POST /cgi-bin/component/api_component_token}. */
+    public static final String API_COMPONENT_TOKEN = "api_component_token";
+    /** {@code POST /cgi-bin/component/api_start_push_ticket}. */
+    public static final String API_START_PUSH_TICKET = "api_start_push_ticket";
+    /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
+    public static final String TICKET_PUSH = "ticket_push";
+
+    /** Every API name a fault may target. */
+    public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, TICKET_PUSH);
+    /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
+    public static final Set<String> PUSHES = Set.of(TICKET_PUSH);
+
+    private final Map<String, Deque<Pending>> queues = new HashMap<>();
+
+    /**
+     * Appends a fault to its API's queue.
+     *
+     * @throws IllegalArgumentException when the API is unknown or the fault does not fit it (drop on a request API,
+     *         errcode or HTTP status on a push)
+     */
+    public synchronized void add(SandboxFault fault) {
+        if (!APIS.contains(fault.api())) {
+            throw new IllegalArgumentException(
+                    "unknown api '" + fault.api() + "'; known: " + APIS.stream().sorted().toList());
+        }
+        boolean push = PUSHES.contains(fault.api());
+        if (fault.drop() && !push) {
+            throw new IllegalArgumentException("drop applies only to pushes " + PUSHES);
+        }
+        if (push && (fault.errcode() != null || fault.httpStatus() != null)) {
+            throw new IllegalArgumentException("a push takes only latency_ms or drop");
+        }
+        queues.computeIfAbsent(fault.api(), k -> new ArrayDeque<>()).addLast(new Pending(fault, fault.count()));
+    }
+
+    /**
+     * Takes one use of the next fault for {@code api}.
+     *
+     * @return the fault to apply to this call, or empty when none is queued
+     */
+    public synchronized Optional<SandboxFault> take(String api) {
+        Deque<Pending> queue = queues.get(api);
+        if (queue == null || queue.isEmpty()) {
+            return Optional.empty();
+        }
+        Pending head = queue.peekFirst();
+        head.remaining--;
+        if (head.remaining == 0) {
+            queue.removeFirst();
+        }
+        return Optional.of(head.fault);
+    }
+
+    /**
+     * Removes every queued fault.
+     *
+     * @return how many faults were removed
+     */
+    public synchronized int clear() {
+        int removed = queues.values().stream().mapToInt(Deque::size).sum();
+        queues.clear();
+        return removed;
+    }
+
+    /** The queued faults per API, each with its remaining count; APIs without faults are left out. */
+    public synchronized Map<String, List<SandboxFault>> pending() {
+        Map<String, List<SandboxFault>> view = new LinkedHashMap<>();
+        APIS.stream().sorted().forEach(api -> {
+            Deque<Pending> queue = queues.get(api);
+            if (queue != null && !queue.isEmpty()) {
+                List<SandboxFault> faults = new ArrayList<>();
+                queue.forEach(p -> faults.add(p.fault.withCount(p.remaining)));
+                view.put(api, List.copyOf(faults));
+            }
+        });
+        return view;
+    }
+
+    private static final class Pending {
+        private final SandboxFault fault;
+        private int remaining;
+
+        private Pending(SandboxFault fault, int remaining) {
+            this.fault = fault;
+            this.remaining = remaining;
+        }
+    }
+}

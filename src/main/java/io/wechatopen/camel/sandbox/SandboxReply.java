@@ -1,0 +1,46 @@
+package io.wechatopen.camel.sandbox;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+
+/**
+ * How the sandbox's handlers hand a reply to their route: the body is set as UTF-8 bytes, and the HTTP status and
+ * Content-Type go into exchange properties, because the route removes every header before it sets the reply's.
+ */
+final class SandboxReply {
+
+    /** Exchange property: the HTTP status of the reply ({@code Integer}). */
+    static final String STATUS = "WeChatSandboxStatus";
+    /** Exchange property: the Content-Type of the reply. */
+    static final String CONTENT_TYPE = "WeChatSandboxContentType";
+    /** Exchange property: milliseconds to wait before the reply or push ({@code Long}, 0 for none). */
+    static final String LATENCY_MS = "WeChatSandboxLatencyMs";
+
+    /** WeChat answers every API call with this Content-Type, errors included (protocol §3). */
+    static final String WECHAT_JSON = "application/json; encoding=utf-8";
+    static final String JSON = "application/json; charset=utf-8";
+    static final String TEXT = "text/plain; charset=utf-8";
+
+    private SandboxReply() {
+    }
+
+    static void json(Exchange exchange, ObjectMapper mapper, int status, String contentType, Object body) {
+        try {
+            exchange.getMessage().setBody(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sandbox reply cannot be written as JSON", e);
+        }
+        exchange.setProperty(STATUS, status);
+        exchange.setProperty(CONTENT_TYPE, contentType);
+    }
+
+    static void text(Exchange exchange, int status, String text) {
+        exchange.getMessage().setBody(text.getBytes(StandardCharsets.UTF_8));
+        exchange.setProperty(STATUS, status);
+        exchange.setProperty(CONTENT_TYPE, TEXT);
+    }
+}

@@ -1,0 +1,114 @@
+package io.wechatopen.camel.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.wechatopen.camel.model.ComponentAccessToken;
+
+/**
+ * {@link ComponentTokenStore} on the {@code wechat_component} table. The token is sealed at rest with the context
+ * {@code "wechat_component.access_token:" + componentAppid}. Saving never touches the ticket columns.
+ *
+ * <p>Thread-safe; every call takes its own connection from the pool.
+ */
+public final class JdbcComponentTokenStore implements ComponentTokenStore {
+
+    private static final String SELECT_TOKEN = "SELECT access_token, access_token_obtained_at, access_token_expires_at"
+            + " FROM wechat_component WHERE component_appid = ? AND access_token IS NOT NULL";
+    private static final String UPDATE_TOKEN = "UPDATE wechat_component SET access_token = ?,"
+            + " access_token_obtained_at = ?, access_token_expires_at = ?, updated_at = ?"
+            + " WHERE component_appid = ? AND (access_token_expires_at IS NULL OR access_token_expires_at <= ?)";
+    private static final String COMPONENT_EXISTS = "SELECT 1 FROM wechat_component WHERE component_appid = ?";
+    private static final String INSERT_TOKEN = "INSERT INTO wechat_component (component_appid, access_token,"
+            + " access_token_obtained_at, access_token_expires_at, updated_at) VALUES (?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+    private final SecretSealer sealer;
+    private final Clock clock;
+
+    /**
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param sealer seals and opens the stored token
+     */
+    public JdbcComponentTokenStore(DataSource dataSource, SecretSealer sealer) {
+        this(dataSource, sealer, Clock.systemUTC());
+    }
+
+    /**
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param sealer seals and opens the stored token
+     * @param clock gives {@code updated_at}
+     */
+    public JdbcComponentTokenStore(DataSource dataSource, SecretSealer sealer, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static String tokenContext(String componentAppid) {
+        return "wechat_component.access_token:" + componentAppid;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code obtainedAt} and {@code expiresAt} are exact to the millisecond.
+     *
+     * @throws StoreException also when the stored token cannot be opened (key removed from
+     *         {@code wechat.store.encryption-key}, or the value was altered or copied from another row)
+     */
+    @Override
+    public Optional<ComponentAccessToken> findToken(String componentAppid) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        return JdbcSupport.read(dataSource, "Reading the component_access_token", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_TOKEN)) {
+                statement.setString(1, componentAppid);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    String token = sealer.open(rs.getString(1), tokenContext(componentAppid));
+                    return Optional.of(new ComponentAccessToken(componentAppid, token,
+                            Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
+                }
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A stored token that expires at the same millisecond is replaced. The {@code wechat_component} row is created
+     * when absent. Times are stored to the millisecond.
+     */
+    @Override
+    public boolean saveToken(ComponentAccessToken token) {
+        Objects.requireNonNull(token, "token");
+        String appid = token.componentAppid();
+        String sealed = sealer.seal(token.token(), tokenContext(appid));
+        long obtainedAt = token.obtainedAt().toEpochMilli();
+        long expiresAt = token.expiresAt().toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Saving the component_access_token",
+                connection -> JdbcSupport.updateOrInsert(connection, UPDATE_TOKEN, update -> {
+                    update.setString(1, sealed);
+                    update.setLong(2, obtainedAt);
+                    update.setLong(3, expiresAt);
+                    update.setLong(4, now);
+                    update.setString(5, appid);
+                    update.setLong(6, expiresAt);
+                }, COMPONENT_EXISTS, exists -> exists.setString(1, appid), INSERT_TOKEN, insert -> {
+                    insert.setString(1, appid);
+                    insert.setString(2, sealed);
+                    insert.setLong(3, obtainedAt);
+                    insert.setLong(4, expiresAt);
+                    insert.setLong(5, now);
+                }));
+    }
+}

@@ -1,0 +1,81 @@
+package io.wechatopen.camel.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Creates and upgrades the {@code wechat_} tables with Flyway, at start, before any store is used.
+ *
+ * <p>Migrations are SQL scripts in {@value #LOCATION}, one script for every database: H2 2.x, PostgreSQL and
+ * MySQL/MariaDB. The only vendor difference is the type of large text columns, written {@code ${large_text}} in the
+ * scripts and chosen here from the JDBC metadata ({@code MEDIUMTEXT} on MySQL/MariaDB, {@code TEXT} on PostgreSQL,
+ * {@code CLOB} elsewhere). Applied versions are recorded in {@value #HISTORY_TABLE}, so the tables can share a
+ * schema with other applications.
+ */
+public final class StoreMigrations {
+
+    /** Where the migration scripts are, on the class path of this class's class loader. */
+    public static final String LOCATION = "classpath:io/wechatopen/camel/store/migration";
+
+    /** Flyway's schema history table. */
+    public static final String HISTORY_TABLE = "wechat_schema_history";
+
+    private StoreMigrations() {
+    }
+
+    /**
+     * Applies every migration not yet applied to the database's current schema, each in its own transaction.
+     * Validates the applied ones first: a changed, missing or failed migration stops the start. A schema that
+     * already holds other tables but no {@value #HISTORY_TABLE} is accepted (baseline at version 0, then all
+     * migrations run). Flyway's {@code clean} is disabled.
+     *
+     * @return the number of migrations applied by this call; 0 when the schema was up to date
+     * @throws StoreException when validation or a migration fails, or the database cannot be reached
+     */
+    public static int migrate(DataSource dataSource) {
+        String largeText = largeTextType(dataSource);
+        try {
+            MigrateResult result = Flyway.configure(StoreMigrations.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(LOCATION)
+                    .failOnMissingLocations(true)
+                    .table(HISTORY_TABLE)
+                    .placeholders(Map.of("large_text", largeText))
+                    .validateOnMigrate(true)
+                    .cleanDisabled(true)
+                    // Our tables are prefixed wechat_ to live next to others: a non-empty schema is no reason to stop.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+            return result.migrationsExecuted;
+        } catch (FlywayException e) {
+            throw new StoreException("Migrating the wechat_ tables failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String largeTextType(DataSource dataSource) {
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        } catch (SQLException e) {
+            throw new StoreException("Migrating the wechat_ tables failed: cannot connect to the database (SQLState "
+                    + e.getSQLState() + ")", e);
+        }
+        if (product.contains("mariadb") || product.contains("mysql")) {
+            return "MEDIUMTEXT";
+        }
+        if (product.contains("postgresql")) {
+            return "TEXT";
+        }
+        return "CLOB";
+    }
+}

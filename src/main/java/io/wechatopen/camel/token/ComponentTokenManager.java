@@ -1,0 +1,234 @@
+package io.wechatopen.camel.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.wechatopen.camel.api.ComponentApiClient;
+import io.wechatopen.camel.api.WeChatApiException;
+import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.config.ComponentSettings;
+import io.wechatopen.camel.config.TokenPolicy;
+import io.wechatopen.camel.model.ComponentAccessToken;
+import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.store.ComponentTokenStore;
+import io.wechatopen.camel.store.TicketStore;
+
+/**
+ * Keeps each component's {@code component_access_token} valid: load, refresh once {@code expiresAt - skew <= now},
+ * save. Refreshes are single-flight per component and re-check the store after taking the lock, so concurrent
+ * callers cause one WeChat call (WeChat counts them per day). After a failure the scheduled upkeep backs off
+ * (doubling up to {@link #MAX_BACKOFF}) until a new ticket arrives.
+ *
+ * <p>Thread-safe. Never logs or throws token, ticket or secret values.
+ */
+public final class ComponentTokenManager {
+
+    /** What {@link #ensureFresh(String, boolean)} did. */
+    public enum Outcome {
+        /** The stored token is valid beyond the refresh skew; WeChat was not called. */
+        STILL_VALID,
+        /** A new token was obtained and stored. */
+        REFRESHED,
+        /** A previous failure's back-off has not elapsed; nothing was attempted. */
+        BACKING_OFF
+    }
+
+    static final Duration MIN_BACKOFF = Duration.ofMinutes(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentTokenManager.class);
+
+    private final Map<String, ComponentSettings> components;
+    private final TicketStore tickets;
+    private final ComponentTokenStore tokens;
+    private final ComponentApiClient api;
+    private final TokenPolicy policy;
+    private final ComponentHealth health;
+    private final Clock clock;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+
+    private record Backoff(Instant notBefore, Duration last) {
+    }
+
+    public ComponentTokenManager(Iterable<ComponentSettings> components, TicketStore tickets,
+            ComponentTokenStore tokens, ComponentApiClient api, TokenPolicy policy, ComponentHealth health,
+            Clock clock) {
+        this.components = java.util.stream.StreamSupport.stream(components.spliterator(), false)
+                .collect(Collectors.toUnmodifiableMap(ComponentSettings::appid, Function.identity()));
+        this.tickets = tickets;
+        this.tokens = tokens;
+        this.api = api;
+        this.policy = policy;
+        this.health = health;
+        this.clock = clock;
+    }
+
+    /**
+     * A token that is valid now, refreshing first when it is within the skew of expiry. When the refresh fails but
+     * the stored token has not expired yet, the stored token is returned.
+     *
+     * @throws IllegalArgumentException for a component that is not configured
+     * @throws NoUsableTicketException when no token is held and no usable ticket is stored
+     * @throws WeChatApiException when WeChat refuses and no unexpired token is held
+     */
+    public String accessToken(String componentAppid) {
+        ComponentSettings component = component(componentAppid);
+        Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
+        if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+            return stored.get().token();
+        }
+        try {
+            return refreshSingleFlight(component).token();
+        } catch (RuntimeException e) {
+            Optional<ComponentAccessToken> current = tokens.findToken(componentAppid);
+            if (current.isPresent() && current.get().isValidAt(clock.instant(), Duration.ZERO)) {
+                return current.get().token();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The scheduled upkeep (and the reaction to a new ticket): refreshes when the stored token is missing or within
+     * the skew of expiry. A refresh that failed is not retried before its back-off has elapsed, unless
+     * {@code ticketArrived} says a new ticket may have fixed the cause.
+     *
+     * @throws NoUsableTicketException when a refresh is needed and no usable ticket is stored
+     * @throws WeChatApiException when WeChat refuses (61004, 61005, 61006, 40125, ...), after reacting to it
+     */
+    public Outcome ensureFresh(String componentAppid, boolean ticketArrived) {
+        ComponentSettings component = component(componentAppid);
+        Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
+        if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+            return Outcome.STILL_VALID;
+        }
+        if (ticketArrived) {
+            backoffs.remove(componentAppid);
+        }
+        Backoff backoff = backoffs.get(componentAppid);
+        if (backoff != null && clock.instant().isBefore(backoff.notBefore())) {
+            return Outcome.BACKING_OFF;
+        }
+        ComponentAccessToken before = stored.orElse(null);
+        ComponentAccessToken after = refreshSingleFlight(component);
+        return after.equals(before) ? Outcome.STILL_VALID : Outcome.REFRESHED;
+    }
+
+    /** The stored token, if any, whether valid or not (for status). */
+    public Optional<ComponentAccessToken> storedToken(String componentAppid) {
+        return tokens.findToken(componentAppid);
+    }
+
+    /** The configured component appids. */
+    public java.util.Set<String> componentAppids() {
+        return components.keySet();
+    }
+
+    private ComponentSettings component(String componentAppid) {
+        ComponentSettings component = components.get(componentAppid);
+        if (component == null) {
+            throw new IllegalArgumentException("component appid " + componentAppid + " is not configured");
+        }
+        return component;
+    }
+
+    private ComponentAccessToken refreshSingleFlight(ComponentSettings component) {
+        ReentrantLock lock = locks.computeIfAbsent(component.appid(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            // Another caller may have refreshed while we waited for the lock.
+            Optional<ComponentAccessToken> stored = tokens.findToken(component.appid());
+            if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+                return stored.get();
+            }
+            ComponentAccessToken token = refresh(component);
+            backoffs.remove(component.appid());
+            return token;
+        } catch (RuntimeException e) {
+            backOff(component.appid());
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ComponentAccessToken refresh(ComponentSettings component) {
+        String appid = component.appid();
+        Instant now = clock.instant();
+        Optional<ComponentVerifyTicket> ticket = tickets.findTicket(appid);
+        if (ticket.isEmpty() || !ticket.get().isUsableAt(now, policy.ticketMaxAge())) {
+            String why = ticket.isEmpty() ? "no component_verify_ticket has been received"
+                    : "the latest component_verify_ticket is " + ticket.get().ageAt(now).toMinutes()
+                            + " min old (WeChat accepts 12 h)";
+            startPushTicket(component, why);
+            NoUsableTicketException e = new NoUsableTicketException("Cannot obtain a component_access_token for "
+                    + appid + ": " + why + "; asked WeChat to push one (api_start_push_ticket). Check that WeChat can"
+                    + " reach the 授权事件接收URL {{wechat.http.public-url}}/component/events");
+            health.recordFailure(appid, now, "api_component_token", null, e.getMessage());
+            throw e;
+        }
+        ComponentTokenResponse response;
+        try {
+            response = api.componentToken(appid, component.appsecret(), ticket.get().ticket());
+        } catch (WeChatApiException e) {
+            health.recordFailure(appid, clock.instant(), "api_component_token", e.getErrcode(), e.getMessage());
+            if (e.getErrcode() == WeChatApiException.TICKET_EXPIRED
+                    || e.getErrcode() == WeChatApiException.TICKET_INVALID) {
+                startPushTicket(component, "WeChat refused the stored ticket (" + e.getErrcode() + ")");
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            health.recordFailure(appid, clock.instant(), "api_component_token", null, e.getMessage());
+            throw e;
+        }
+        if (response.componentAccessToken() == null || response.componentAccessToken().isEmpty()
+                || response.expiresIn() <= 0) {
+            IllegalStateException e = new IllegalStateException(
+                    "api_component_token answered without component_access_token or expires_in");
+            health.recordFailure(appid, clock.instant(), "api_component_token", null, e.getMessage());
+            throw e;
+        }
+        Instant obtained = clock.instant();
+        ComponentAccessToken token = new ComponentAccessToken(appid, response.componentAccessToken(), obtained,
+                obtained.plusSeconds(response.expiresIn()));
+        if (!tokens.saveToken(token)) {
+            // Another instance stored a later-expiring token meanwhile; use that one.
+            token = tokens.findToken(appid).orElse(token);
+        }
+        health.recordSuccess(appid, obtained, "api_component_token", "token valid until " + token.expiresAt());
+        LOG.info("Obtained component_access_token for {} valid until {}", appid, token.expiresAt());
+        return token;
+    }
+
+    private void startPushTicket(ComponentSettings component, String why) {
+        try {
+            api.startPushTicket(component.appid(), component.appsecret());
+            LOG.warn("Asked WeChat to (re)start component_verify_ticket pushes for {}: {}", component.appid(), why);
+        } catch (RuntimeException e) {
+            health.recordFailure(component.appid(), clock.instant(), "api_start_push_ticket",
+                    e instanceof WeChatApiException w ? w.getErrcode() : null, e.getMessage());
+            LOG.error("api_start_push_ticket failed for {}: {}", component.appid(), e.getMessage());
+        }
+    }
+
+    private void backOff(String componentAppid) {
+        backoffs.compute(componentAppid, (k, previous) -> {
+            Duration next = previous == null ? MIN_BACKOFF : previous.last().multipliedBy(2);
+            if (next.compareTo(MAX_BACKOFF) > 0) {
+                next = MAX_BACKOFF;
+            }
+            return new Backoff(clock.instant().plus(next), next);
+        });
+    }
+}

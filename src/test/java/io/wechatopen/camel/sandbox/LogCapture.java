@@ -1,0 +1,57 @@
+package io.wechatopen.camel.sandbox;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+
+/** Captures the log events of some loggers (at DEBUG and above) for the duration of a test. */
+final class LogCapture extends AbstractAppender implements AutoCloseable {
+
+    record Event(String logger, Level level, String message) {
+    }
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<String> loggers;
+    private final LoggerContext context = LoggerContext.getContext(false);
+
+    LogCapture(String... loggers) {
+        super("test-capture", null, null, true, Property.EMPTY_ARRAY);
+        this.loggers = List.of(loggers);
+        start();
+        Configuration config = context.getConfiguration();
+        config.addAppender(this);
+        for (String name : this.loggers) {
+            LoggerConfig logger = new LoggerConfig(name, Level.DEBUG, false);
+            logger.addAppender(this, Level.DEBUG, null);
+            config.addLogger(name, logger);
+        }
+        context.updateLoggers();
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        String thrown = event.getThrown() == null ? "" : " " + event.getThrown();
+        events.add(new Event(event.getLoggerName(), event.getLevel(),
+                event.getMessage().getFormattedMessage() + thrown));
+    }
+
+    List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    @Override
+    public void close() {
+        Configuration config = context.getConfiguration();
+        loggers.forEach(config::removeLogger);
+        config.getAppenders().remove(getName());
+        context.updateLoggers();
+        stop();
+    }
+}

@@ -1,0 +1,165 @@
+package io.wechatopen.camel.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.wechatopen.camel.boot.Application;
+
+/**
+ * The whole bundle as {@code mvn compile camel:run} starts it (the committed {@code config/application.properties}
+ * and {@code routes/*.camel.yaml}, through {@link Application#configure}), on free loopback ports with a private
+ * in-memory H2 database, plus helpers to talk to it over real HTTP.
+ */
+public final class RunningBundle implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "dev-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Main main;
+    private final int httpPort;
+    private final int sandboxPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningBundle(Main main, int httpPort, int sandboxPort) {
+        this.main = main;
+        this.httpPort = httpPort;
+        this.sandboxPort = sandboxPort;
+    }
+
+    /** Starts the bundle with the given property overrides on top of the test defaults. */
+    public static RunningBundle start(Map<String, String> overrides) throws Exception {
+        int httpPort = AvailablePortFinder.getNextAvailable();
+        int sandboxPort = AvailablePortFinder.getNextAvailable();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("wechat.http.host", "127.0.0.1");
+        properties.put("wechat.http.port", String.valueOf(httpPort));
+        properties.put("wechat.http.public-url", "http://127.0.0.1:" + httpPort);
+        properties.put("wechat.sandbox.port", String.valueOf(sandboxPort));
+        properties.put("wechat.datasource.url", "jdbc:h2:mem:bundle-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        properties.put("wechat.api.redelivery-delay", "100ms");
+        properties.putAll(overrides);
+
+        Path projectDir = projectDir();
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:" + projectDir.resolve("config/application.properties"));
+        properties.forEach(main::addOverrideProperty);
+        Application.configure(main.configure(), projectDir.resolve("routes").toString());
+        main.start();
+        return new RunningBundle(main, httpPort, sandboxPort);
+    }
+
+    public static Path projectDir() {
+        return Path.of(System.getProperty("wechat.project.dir", ".")).toAbsolutePath().normalize();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public DataSource dataSource() {
+        return context().getRegistry().lookupByNameAndType("wechatDataSource", DataSource.class);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort + "/wechat";
+    }
+
+    public String eventsUrl() {
+        return baseUrl() + "/component/events";
+    }
+
+    public String sandboxUrl() {
+        return "http://127.0.0.1:" + sandboxPort;
+    }
+
+    public HttpResponse<String> post(String url, String contentType, String body) throws IOException,
+            InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /wechat/admin/status} with the development admin token, parsed. */
+    public JsonNode status() throws IOException, InterruptedException {
+        HttpResponse<String> response = get(baseUrl() + "/admin/status", ADMIN_TOKEN);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("admin status answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** {@code GET /sandbox/state}, parsed. */
+    public JsonNode sandboxState() throws IOException, InterruptedException {
+        return JSON.readTree(get(sandboxUrl() + "/sandbox/state", null).body());
+    }
+
+    /** {@code POST /sandbox/faults} with a JSON fault. */
+    public void injectFault(String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(sandboxUrl() + "/sandbox/faults", "application/json", json);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("fault refused: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Runs a single-number query, e.g. {@code SELECT COUNT(*) FROM wechat_authorization_event}. */
+    public long count(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Reads one text column of one row. */
+    public String text(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+        main.shutdown();
+    }
+}
