@@ -21,14 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.ComponentAccessToken;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.store.PushStore;
 import io.wechatopen.camel.store.TicketStore;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
 
 /**
- * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry and
- * the last success and failure of its upkeep, as JSON. Requires {@code Authorization: Bearer {{wechat.admin.token}}}
+ * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry,
+ * the authorizers by status and the last success and failure of its upkeep, as JSON. Requires {@code Authorization: Bearer {{wechat.admin.token}}}
  * (compared in constant time). Never shows a ticket, token or secret value.
  */
 public final class AdminStatus {
@@ -37,17 +38,19 @@ public final class AdminStatus {
     private final ComponentTokenManager tokens;
     private final TicketStore tickets;
     private final PushStore pushes;
+    private final AuthorizerStore authorizers;
     private final ComponentHealth health;
     private final TokenPolicy policy;
     private final Clock clock;
     private final ObjectMapper mapper;
 
     public AdminStatus(String adminToken, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
-            ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
+            AuthorizerStore authorizers, ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
         this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
         this.tokens = tokens;
         this.tickets = tickets;
         this.pushes = pushes;
+        this.authorizers = authorizers;
         this.health = health;
         this.policy = policy;
         this.clock = clock;
@@ -106,6 +109,7 @@ public final class AdminStatus {
         });
         component.put("component_token", tokenView);
         component.put("events_received", pushes.countEvents(appid));
+        component.put("authorizers", authorizers.countByStatus(appid));
         health.lastSuccess(appid).ifPresent(o -> component.put("last_success", observation(o)));
         health.lastFailure(appid).ifPresent(o -> component.put("last_error", observation(o)));
         return component;

@@ -21,6 +21,7 @@ import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.store.DataSources;
+import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
@@ -43,6 +44,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final JdbcTicketStore ticketStore;
     private final JdbcComponentTokenStore componentTokenStore;
     private final JdbcPushStore pushStore;
+    private final JdbcAuthorizerStore authorizerStore;
     private final ComponentHealth health;
     private final ComponentTokenManager componentTokenManager;
     private final ComponentPushIntake pushIntake;
@@ -58,8 +60,9 @@ public final class WeChatBeans extends ServiceSupport {
         SecretSealer sealer = SecretSealer.fromKeys(settings.store().encryptionKeys());
         this.crypto = new WeChatMessageCrypto(component.token(), component.encodingAesKey(), component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
-        this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer);
-        this.pushStore = new JdbcPushStore(dataSource, sealer);
+        this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
+        this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
+        this.authorizerStore = new JdbcAuthorizerStore(dataSource);
         this.health = new ComponentHealth();
         this.apiResponses = new WeChatApiResponses(mapper);
         this.componentTokenManager = new ComponentTokenManager(List.of(component), ticketStore, componentTokenStore,
@@ -67,7 +70,7 @@ public final class WeChatBeans extends ServiceSupport {
         this.pushIntake = new ComponentPushIntake(Map.of(component.appid(), crypto), pushStore, settings.callback(),
                 clock);
         this.adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore, pushStore,
-                health, settings.tokens(), clock, mapper);
+                authorizerStore, health, settings.tokens(), clock, mapper);
     }
 
     /**
@@ -94,6 +97,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("ticketStore", ticketStore);
         registry.bind("componentTokenStore", componentTokenStore);
         registry.bind("pushStore", pushStore);
+        registry.bind("authorizerStore", authorizerStore);
         registry.bind("componentHealth", health);
         registry.bind("componentTokenManager", componentTokenManager);
     }

@@ -28,6 +28,7 @@ import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.support.MutableClock;
 
 /**
  * Starts {@link SandboxRoutes} on a free port next to a tiny receiver route on another free port that stands in

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.wechatopen.camel.config.ComponentSettings;
+import io.wechatopen.camel.support.MutableClock;
 
 class SandboxStateTest {
 

@@ -1,10 +1,10 @@
 package io.wechatopen.camel.store;
 
-import static io.wechatopen.camel.store.TestPushes.COMPONENT_APPID;
-import static io.wechatopen.camel.store.TestPushes.T0;
-import static io.wechatopen.camel.store.TestPushes.authorizedPush;
-import static io.wechatopen.camel.store.TestPushes.ticketPush;
-import static io.wechatopen.camel.store.TestPushes.ticketPushWithoutTicket;
+import static io.wechatopen.camel.store.StoredPushes.COMPONENT_APPID;
+import static io.wechatopen.camel.store.StoredPushes.T0;
+import static io.wechatopen.camel.store.StoredPushes.authorizedPush;
+import static io.wechatopen.camel.store.StoredPushes.ticketPush;
+import static io.wechatopen.camel.store.StoredPushes.ticketPushWithoutTicket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -86,6 +86,24 @@ abstract class JdbcStoreTestSupport {
         pushStore = new JdbcPushStore(dataSource, sealer, CLOCK);
         ticketStore = new JdbcTicketStore(dataSource, sealer);
         tokenStore = new JdbcComponentTokenStore(dataSource, sealer, CLOCK);
+    }
+
+    // --- authorizers
+
+    @Test
+    void countByStatusWhenAuthorizersOfSeveralComponentsThenCountsOnlyTheGivenComponent() {
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
+                + " VALUES ('" + COMPONENT_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
+                + " VALUES ('" + COMPONENT_APPID + "', 'wxa2', 'AUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
+                + " VALUES ('" + COMPONENT_APPID + "', 'wxa3', 'UNAUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
+                + " VALUES ('" + OTHER_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
+
+        assertThat(new JdbcAuthorizerStore(dataSource).countByStatus(COMPONENT_APPID))
+                .containsExactly(Map.entry("AUTHORIZED", 2L), Map.entry("UNAUTHORIZED", 1L));
+        assertThat(new JdbcAuthorizerStore(dataSource).countByStatus("wxnone")).isEmpty();
     }
 
     // --- migrations
@@ -238,7 +256,7 @@ abstract class JdbcStoreTestSupport {
         assertThat(pushStore.record(push)).isEqualTo(Outcome.EVENT_STORED);
 
         assertThat(rawString("SELECT authorizer_appid FROM wechat_authorization_event WHERE component_appid = ?",
-                COMPONENT_APPID)).isEqualTo(TestPushes.AUTHORIZER_APPID);
+                COMPONENT_APPID)).isEqualTo(StoredPushes.AUTHORIZER_APPID);
         assertThat(rawString("SELECT info_type FROM wechat_authorization_event WHERE component_appid = ?",
                 COMPONENT_APPID)).isEqualTo("authorized");
         assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE component_appid = ?",

@@ -9,7 +9,7 @@ import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.model.ReceivedPush;
 
 /** Fixture factory of received pushes, each a distinct delivery unless built from the same values. */
-public final class TestPushes {
+public final class StoredPushes {
 
     public static final String COMPONENT_APPID = "wx0123456789abcdef";
     public static final String AUTHORIZER_APPID = "wxfedcba9876543210";
@@ -18,7 +18,7 @@ public final class TestPushes {
 
     private static final AtomicLong NONCE = new AtomicLong(1_000_000);
 
-    private TestPushes() {
+    private StoredPushes() {
     }
 
     /** A {@code component_verify_ticket} push of {@code appid} created at {@code createTime}, received 1 s later. */
