@@ -66,6 +66,10 @@ public final class RunningBundle implements AutoCloseable {
         properties.forEach(main::addOverrideProperty);
         Application.configure(main.configure(), projectDir.resolve("routes").toString());
         main.start();
+        // The supervising route controller starts routes in the background.
+        CamelContext context = main.getCamelContext();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> context.getRoutes().stream()
+                .allMatch(route -> context.getRouteController().getRouteStatus(route.getRouteId()).isStarted()));
         return new RunningBundle(main, httpPort, sandboxPort);
     }
 
