@@ -39,7 +39,6 @@ public final class RunningBundle implements AutoCloseable {
     private final Main main;
     private final int httpPort;
     private final int sandboxPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningBundle(Main main, int httpPort, int sandboxPort) {
         this.main = main;
@@ -99,7 +98,7 @@ public final class RunningBundle implements AutoCloseable {
 
     public HttpResponse<String> post(String url, String contentType, String body) throws IOException,
             InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        return client().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -109,7 +108,15 @@ public final class RunningBundle implements AutoCloseable {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A client per request: no pooled connection is reused after a refusal that closed it (Netty closes the
+     * connection after answering 413 to an oversized body).
+     */
+    private static HttpClient client() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** {@code GET /wechat/admin/status} with the development admin token, parsed. */
