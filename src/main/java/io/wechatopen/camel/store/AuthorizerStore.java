@@ -1,14 +1,94 @@
 package io.wechatopen.camel.store;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The authorizations held in {@code wechat_authorizer}, one row per component appid and authorizer appid. */
+import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizerRecord;
+
+/**
+ * The authorizations held in {@code wechat_authorizer}, one row per component appid and authorizer appid. Access
+ * and refresh tokens are sealed at rest. A refresh token is never overwritten with an empty value and never
+ * deleted except when the account withdrew its authorization. Every write is one transaction and increments
+ * {@code version}. Status changes carry the time they took effect; an older change never overrides a newer one.
+ */
 public interface AuthorizerStore {
 
     /**
-     * @return the number of authorizers of a component by status (e.g. {@code AUTHORIZED}), statuses with no
-     *         authorizer left out
+     * @return the number of authorizers of a component by status name, statuses with no authorizer left out
      * @throws StoreException when the database cannot be read
      */
     Map<String, Long> countByStatus(String componentAppid);
+
+    /** @return the row, tokens opened, or empty */
+    Optional<AuthorizerRecord> find(String componentAppid, String authorizerAppid);
+
+    /** @return the rows of one account across all components (an account may authorize several) */
+    List<AuthorizerRecord> findByAuthorizer(String authorizerAppid);
+
+    /** @return every row of a component, ordered by authorizer appid */
+    List<AuthorizerRecord> findAll(String componentAppid);
+
+    /**
+     * @return at most {@code limit} AUTHORIZED rows that hold a refresh token and whose access token is missing or
+     *         expires at or before {@code expiringBefore}, soonest expiry first (missing first)
+     */
+    List<AuthorizerRecord> findDueForRefresh(String componentAppid, Instant expiringBefore, int limit);
+
+    /**
+     * Stores an exchanged authorization: status AUTHORIZED (effective at {@code authorizedAt}), access token,
+     * expiry, func_info, authorized_at; the refresh token only when non-empty (else the stored one is kept). When
+     * {@code codeHash} is not null, the claim of that authorization code is marked DONE with the authorizer appid
+     * in the same transaction.
+     *
+     * @return the stored row
+     */
+    AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash);
+
+    /**
+     * Stores a refreshed access token (and the refresh token when non-empty) of an AUTHORIZED row whose stored
+     * token is missing or expires earlier than {@code expiresAt}.
+     *
+     * @return true when stored; false when the row is not AUTHORIZED or holds a later token
+     */
+    boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String accessToken, Instant expiresAt,
+            String refreshToken);
+
+    /**
+     * Purges the access token when it is exactly {@code accessToken} (a consumer found it invalid).
+     *
+     * @return true when purged
+     */
+    boolean expireAccessToken(String componentAppid, String authorizerAppid, String accessToken);
+
+    /** Stores the account facts of {@code api_get_authorizer_info} as JSON. @return false when no such row */
+    boolean saveInfo(String componentAppid, String authorizerAppid, String infoJson);
+
+    /**
+     * Status UNAUTHORIZED effective at {@code at}, access and refresh token purged (a withdrawn authorization's
+     * tokens are void). Ignored when a later status change is stored.
+     *
+     * @return true when changed
+     */
+    boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at);
+
+    /**
+     * Status NEEDS_REAUTHORIZATION effective at {@code at} for an AUTHORIZED row; the access token is purged, the
+     * refused refresh token kept for audit. Ignored when a later status change is stored.
+     *
+     * @return true when changed
+     */
+    boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at);
+
+    /**
+     * Recovery of a refresh token that WeChat lists for an account ({@code api_get_authorizer_list} or
+     * {@code api_get_authorizer_info}): inserts the row as AUTHORIZED when absent; otherwise stores the token when
+     * it differs from the stored one and makes the row AUTHORIZED again (WeChat lists only current
+     * authorizations), purging a stale access token. Empty tokens are ignored.
+     *
+     * @return true when something changed
+     */
+    boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken, Instant at);
 }

@@ -1,6 +1,10 @@
 package io.wechatopen.camel.store;
 
+import java.time.Instant;
+import java.util.List;
+
 import io.wechatopen.camel.model.ReceivedPush;
+import io.wechatopen.camel.model.StoredEvent;
 
 /** Records every accepted push in {@code wechat_authorization_event}, and a ticket push's ticket, atomically. */
 public interface PushStore {
@@ -27,4 +31,19 @@ public interface PushStore {
 
     /** Number of recorded pushes of a component (for status and tests). */
     long countEvents(String componentAppid);
+
+    /**
+     * @return at most {@code limit} authorization pushes (authorized, updateauthorized, unauthorized) still in status
+     *         RECEIVED, oldest CreateTime first, payload opened
+     */
+    List<StoredEvent> findUnprocessed(String componentAppid, int limit);
+
+    /** Status PROCESSED. @return false when the event was already processed (by another instance) */
+    boolean markProcessed(String eventId, Instant at);
+
+    /**
+     * Records a failed processing attempt ({@code error} is a secret-free message); after {@code maxAttempts}
+     * the status becomes FAILED and the event is no longer returned by {@link #findUnprocessed}.
+     */
+    void markFailed(String eventId, Instant at, String error, int maxAttempts);
 }
