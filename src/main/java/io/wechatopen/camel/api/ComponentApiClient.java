@@ -1,27 +1,45 @@
 package io.wechatopen.camel.api;
 
+import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
+import io.wechatopen.camel.api.dto.QueryAuthResponse;
 
 /**
- * WeChat's component API, one method per endpoint. Transient failures (transport errors, 5xx, errcode -1) are
- * retried with back-off by the implementation before anything is thrown.
+ * WeChat's component API, one method per endpoint. Calls that need the {@code component_access_token} get it
+ * from the component token upkeep; when WeChat calls it invalid (40001/42001/40014) it is refreshed once and the
+ * call repeated. Transient failures (transport errors, 5xx, errcode -1) are retried with back-off before anything
+ * is thrown.
+ *
+ * <p>Every method throws {@link WeChatApiException} for a non-zero errcode, {@link WeChatHttpException} for a
+ * non-200 status and {@link WeChatUnreachableException} for a transport failure, after retries.
  */
 public interface ComponentApiClient {
 
     /**
-     * {@code POST /cgi-bin/component/api_component_token}.
+     * {@code api_component_token}.
      *
      * @return the new token; WeChat keeps the previous one usable for 5 more minutes
-     * @throws WeChatApiException for a non-zero errcode (61004 whitelist, 61005/61006 ticket, 40125 secret, ...)
-     * @throws WeChatHttpException for a non-200 status after retries
-     * @throws RuntimeException wrapping the transport failure after retries
      */
     ComponentTokenResponse componentToken(String componentAppid, String appsecret, String verifyTicket);
 
-    /**
-     * {@code POST /cgi-bin/component/api_start_push_ticket}: asks WeChat to (re)start pushing tickets.
-     *
-     * @throws WeChatApiException for a non-zero errcode
-     */
+    /** {@code api_start_push_ticket}: asks WeChat to (re)start pushing tickets. */
     void startPushTicket(String componentAppid, String appsecret);
+
+    /** {@code api_create_preauthcode}: a fresh single-use code for one authorization attempt. */
+    PreAuthCodeResponse createPreAuthCode(String componentAppid);
+
+    /** {@code api_query_auth}: exchanges an authorization code (single use) for the authorization. */
+    QueryAuthResponse queryAuth(String componentAppid, String authorizationCode);
+
+    /** {@code api_authorizer_token}: a new authorizer access token for a refresh token. */
+    AuthorizerTokenResponse authorizerToken(String componentAppid, String authorizerAppid, String refreshToken);
+
+    /** {@code api_get_authorizer_info}: the account's facts and its authorization. */
+    AuthorizerInfoResponse authorizerInfo(String componentAppid, String authorizerAppid);
+
+    /** {@code api_get_authorizer_list}: one page of the current authorizations ({@code count} at most 500). */
+    AuthorizerListResponse authorizerList(String componentAppid, int offset, int count);
 }

@@ -15,6 +15,9 @@ public class WeChatApiException extends RuntimeException {
     /** The component_verify_ticket is unknown to WeChat. */
     public static final int TICKET_INVALID = 61006;
 
+    /** The errcodes of a refused access token: invalid or superseded, expired, malformed. */
+    public static final java.util.Set<Integer> TOKEN_REFUSED = java.util.Set.of(40001, 42001, 40014);
+
     private final int errcode;
     private final String errmsg;
 

@@ -24,6 +24,7 @@ import io.wechatopen.camel.model.ComponentVerifyTicket;
 import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.store.PushStore;
 import io.wechatopen.camel.store.TicketStore;
+import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
 
@@ -39,18 +40,20 @@ public final class AdminStatus {
     private final TicketStore tickets;
     private final PushStore pushes;
     private final AuthorizerStore authorizers;
+    private final AuthorizerReconciler reconciler;
     private final ComponentHealth health;
     private final TokenPolicy policy;
     private final Clock clock;
     private final ObjectMapper mapper;
 
     public AdminStatus(String adminToken, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
-            AuthorizerStore authorizers, ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
+            AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
         this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
         this.tokens = tokens;
         this.tickets = tickets;
         this.pushes = pushes;
         this.authorizers = authorizers;
+        this.reconciler = reconciler;
         this.health = health;
         this.policy = policy;
         this.clock = clock;
@@ -110,6 +113,16 @@ public final class AdminStatus {
         component.put("component_token", tokenView);
         component.put("events_received", pushes.countEvents(appid));
         component.put("authorizers", authorizers.countByStatus(appid));
+        component.put("authorizers_with_valid_token", authorizers.countWithValidToken(appid, now));
+        reconciler.last(appid).ifPresent(r -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("at", r.at().toString());
+            view.put("listed", r.listed());
+            view.put("added", r.added().size());
+            view.put("recovered", r.recovered().size());
+            view.put("drift", r.drift());
+            component.put("last_reconciliation", view);
+        });
         health.lastSuccess(appid).ifPresent(o -> component.put("last_success", observation(o)));
         health.lastFailure(appid).ifPresent(o -> component.put("last_error", observation(o)));
         return component;

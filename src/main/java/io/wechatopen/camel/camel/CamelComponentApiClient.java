@@ -8,12 +8,17 @@ import org.apache.camel.ProducerTemplate;
 
 import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.api.WeChatUnreachableException;
+import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
+import io.wechatopen.camel.api.dto.QueryAuthResponse;
 
 /**
  * {@link ComponentApiClient} over the {@code direct:wechat-api-*} routes, whose route configuration
- * {@code wechat-api-errors} retries transient failures. Camel's wrapper exceptions are unwrapped so callers see
- * the typed cause.
+ * {@code wechat-api-errors} retries transient failures and refreshes an invalid token once. Camel's wrapper
+ * exceptions are unwrapped so callers see the typed cause.
  */
 public final class CamelComponentApiClient implements ComponentApiClient {
 
@@ -25,25 +30,66 @@ public final class CamelComponentApiClient implements ComponentApiClient {
 
     @Override
     public ComponentTokenResponse componentToken(String componentAppid, String appsecret, String verifyTicket) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("component_appid", componentAppid);
+        Map<String, Object> request = request(componentAppid);
         request.put("component_appsecret", appsecret);
         request.put("component_verify_ticket", verifyTicket);
-        return call("direct:wechat-api-component-token", request, ComponentTokenResponse.class);
+        return call("direct:wechat-api-component-token", componentAppid, request, ComponentTokenResponse.class);
     }
 
     @Override
     public void startPushTicket(String componentAppid, String appsecret) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("component_appid", componentAppid);
+        Map<String, Object> request = request(componentAppid);
         // WeChat names the secret component_secret here, unlike api_component_token.
         request.put("component_secret", appsecret);
-        call("direct:wechat-api-start-push-ticket", request, String.class);
+        call("direct:wechat-api-start-push-ticket", componentAppid, request, String.class);
     }
 
-    private <T> T call(String endpoint, Map<String, Object> request, Class<T> type) {
+    @Override
+    public PreAuthCodeResponse createPreAuthCode(String componentAppid) {
+        return call("direct:wechat-api-create-preauthcode", componentAppid, request(componentAppid),
+                PreAuthCodeResponse.class);
+    }
+
+    @Override
+    public QueryAuthResponse queryAuth(String componentAppid, String authorizationCode) {
+        Map<String, Object> request = request(componentAppid);
+        request.put("authorization_code", authorizationCode);
+        return call("direct:wechat-api-query-auth", componentAppid, request, QueryAuthResponse.class);
+    }
+
+    @Override
+    public AuthorizerTokenResponse authorizerToken(String componentAppid, String authorizerAppid,
+            String refreshToken) {
+        Map<String, Object> request = request(componentAppid);
+        request.put("authorizer_appid", authorizerAppid);
+        request.put("authorizer_refresh_token", refreshToken);
+        return call("direct:wechat-api-authorizer-token", componentAppid, request, AuthorizerTokenResponse.class);
+    }
+
+    @Override
+    public AuthorizerInfoResponse authorizerInfo(String componentAppid, String authorizerAppid) {
+        Map<String, Object> request = request(componentAppid);
+        request.put("authorizer_appid", authorizerAppid);
+        return call("direct:wechat-api-get-authorizer-info", componentAppid, request, AuthorizerInfoResponse.class);
+    }
+
+    @Override
+    public AuthorizerListResponse authorizerList(String componentAppid, int offset, int count) {
+        Map<String, Object> request = request(componentAppid);
+        request.put("offset", offset);
+        request.put("count", count);
+        return call("direct:wechat-api-get-authorizer-list", componentAppid, request, AuthorizerListResponse.class);
+    }
+
+    private static Map<String, Object> request(String componentAppid) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("component_appid", componentAppid);
+        return request;
+    }
+
+    private <T> T call(String endpoint, String componentAppid, Map<String, Object> request, Class<T> type) {
         try {
-            return producer.requestBody(endpoint, request, type);
+            return producer.requestBodyAndHeader(endpoint, request, ApiTokens.COMPONENT_APPID, componentAppid, type);
         } catch (CamelExecutionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;

@@ -3,6 +3,7 @@ package io.wechatopen.camel.camel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -16,17 +17,25 @@ import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 import io.wechatopen.camel.routes.AdminRoutes;
+import io.wechatopen.camel.routes.AuthorizationRoutes;
+import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.store.DataSources;
+import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
+import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.StoreMigrations;
+import io.wechatopen.camel.token.AuthorizationEventProcessor;
+import io.wechatopen.camel.token.AuthorizationExchanger;
+import io.wechatopen.camel.token.AuthorizerReconciler;
+import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
 
@@ -45,32 +54,57 @@ public final class WeChatBeans extends ServiceSupport {
     private final JdbcComponentTokenStore componentTokenStore;
     private final JdbcPushStore pushStore;
     private final JdbcAuthorizerStore authorizerStore;
+    private final JdbcAuthorizationStateStore stateStore;
     private final ComponentHealth health;
     private final ComponentTokenManager componentTokenManager;
-    private final ComponentPushIntake pushIntake;
-    private final AdminStatus adminStatus;
-    private final WeChatApiResponses apiResponses;
+    private final AuthorizerTokenManager authorizerTokenManager;
+    private final AuthorizerReconciler reconciler;
+    private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, HikariDataSource dataSource, CamelContext camelContext,
             Clock clock) {
         this.settings = settings;
         this.dataSource = dataSource;
         ComponentSettings component = settings.component();
+        Set<String> componentAppids = Set.of(component.appid());
         ObjectMapper mapper = new ObjectMapper();
         SecretSealer sealer = SecretSealer.fromKeys(settings.store().encryptionKeys());
         this.crypto = new WeChatMessageCrypto(component.token(), component.encodingAesKey(), component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
         this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
-        this.authorizerStore = new JdbcAuthorizerStore(dataSource);
+        this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock);
+        this.stateStore = new JdbcAuthorizationStateStore(dataSource);
+        JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
         this.health = new ComponentHealth();
-        this.apiResponses = new WeChatApiResponses(mapper);
+
+        CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate());
+        SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
+                mapper);
         this.componentTokenManager = new ComponentTokenManager(List.of(component), ticketStore, componentTokenStore,
-                new CamelComponentApiClient(camelContext.createProducerTemplate()), settings.tokens(), health, clock);
-        this.pushIntake = new ComponentPushIntake(Map.of(component.appid(), crypto), pushStore, settings.callback(),
+                api, settings.tokens(), health, clock);
+        this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
+                settings.tokens(), listener, clock);
+        AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,
                 clock);
-        this.adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore, pushStore,
-                authorizerStore, health, settings.tokens(), clock, mapper);
+        this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);
+        AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
+                listener, clock);
+        ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
+        AuthorizationPages pages = new AuthorizationPages(component.appid(), settings.http(), settings.authorize(),
+                api, stateStore, exchanger, mapper, clock);
+        AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
+                pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+
+        this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
+                new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper), apiTokens,
+                        new AuthorizerApiCalls(authorizerTokenManager, mapper)),
+                new ComponentEventRoutes(new ComponentPushIntake(Map.of(component.appid(), crypto), pushStore,
+                        settings.callback(), clock)),
+                new ComponentTokenRoutes(componentTokenManager),
+                new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
+                        settings.authorize()),
+                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus));
     }
 
     /**
@@ -98,15 +132,17 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("componentTokenStore", componentTokenStore);
         registry.bind("pushStore", pushStore);
         registry.bind("authorizerStore", authorizerStore);
+        registry.bind("authorizationStateStore", stateStore);
         registry.bind("componentHealth", health);
         registry.bind("componentTokenManager", componentTokenManager);
+        registry.bind("authorizerTokenManager", authorizerTokenManager);
+        registry.bind("authorizerTokens", authorizerTokenManager);
+        registry.bind("authorizerReconciler", reconciler);
     }
 
     /** The Java routes and route configurations the YAML routes call into. */
     public List<RoutesBuilder> routes() {
-        return List.of(new WeChatRouteConfigurations(settings.api()), new WeChatApiRoutes(settings.api(), apiResponses),
-                new ComponentEventRoutes(pushIntake), new ComponentTokenRoutes(componentTokenManager),
-                new AdminRoutes(adminStatus));
+        return routes;
     }
 
     public WeChatSettings settings() {
@@ -115,10 +151,6 @@ public final class WeChatBeans extends ServiceSupport {
 
     public HikariDataSource dataSource() {
         return dataSource;
-    }
-
-    public ComponentTokenManager componentTokenManager() {
-        return componentTokenManager;
     }
 
     @Override

@@ -11,20 +11,22 @@ package io.wechatopen.camel.config;
  * @param http our HTTP consumer
  * @param store database and secrets at rest
  * @param sandbox the built-in simulator
+ * @param authorize the authorization flow and authorizer token upkeep
  * @param adminToken {@code wechat.admin.token}: bearer token of the admin endpoints (secret)
  */
 public record WeChatSettings(ComponentSettings component, ApiSettings api, TokenPolicy tokens,
         CallbackSettings callback, HttpSettings http, StoreSettings store, SandboxSettings sandbox,
-        String adminToken) {
+        AuthorizeSettings authorize, String adminToken) {
 
     /**
      * @throws ConfigurationException naming the first missing or invalid key
      */
     public static WeChatSettings load(SettingsSource source) {
         HttpSettings http = HttpSettings.from(source);
-        WeChatSettings settings = new WeChatSettings(ComponentSettings.from(source), ApiSettings.from(source),
-                TokenPolicy.from(source), CallbackSettings.from(source), http, StoreSettings.from(source),
-                SandboxSettings.from(source, http), source.required("wechat.admin.token"));
+        ApiSettings api = ApiSettings.from(source);
+        WeChatSettings settings = new WeChatSettings(ComponentSettings.from(source), api, TokenPolicy.from(source),
+                CallbackSettings.from(source), http, StoreSettings.from(source), SandboxSettings.from(source, http),
+                AuthorizeSettings.from(source, api), source.required("wechat.admin.token"));
         if (!settings.api().isOnThisMachine()) {
             if (settings.store().encryptionKeys().startsWith(DEVELOPMENT_KEY_PREFIX)) {
                 throw new ConfigurationException("{{wechat.store.encryption-key}} is the committed development key"

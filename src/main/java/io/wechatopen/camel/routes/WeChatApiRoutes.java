@@ -4,15 +4,29 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.dataformat.JsonLibrary;
 
+import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
+import io.wechatopen.camel.api.dto.QueryAuthResponse;
+import io.wechatopen.camel.camel.ApiTokens;
+import io.wechatopen.camel.camel.AuthorizerApiCalls;
 import io.wechatopen.camel.camel.WeChatApiResponses;
 import io.wechatopen.camel.config.ApiSettings;
 
 /**
- * Outbound WeChat calls, one route per API ({@code direct:wechat-api-<endpoint>}: body = request map in, result
- * out), all posting through {@code direct:wechat-api-post}. Redelivery happens at the {@code call-api-*} step of
- * the calling route, which re-sends the request kept in {@value #REQUEST}; so a retry repeats the HTTP call and the
- * errcode check together.
+ * Outbound WeChat calls.
+ * <ul>
+ * <li>{@code direct:wechat-api-<endpoint>}: one route per component API (body = request map, header
+ * {@code WeChatComponentAppid}; out: the parsed answer).</li>
+ * <li>{@code direct:wechat-api-call}: any API on behalf of an account (headers {@code WeChatAuthorizerAppid},
+ * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery};
+ * body JSON in, WeChat's JSON out). The bundle adds the token.</li>
+ * </ul>
+ * All post through {@code direct:wechat-api-post}. Redelivery happens at the {@code call-api-*} step of the calling
+ * route, which re-sends the request kept in {@value #REQUEST} and looks the token up again; so a retry repeats the
+ * token lookup, the HTTP call and the errcode check together.
  */
 public final class WeChatApiRoutes extends RouteBuilder {
 
@@ -20,45 +34,71 @@ public final class WeChatApiRoutes extends RouteBuilder {
     public static final String REQUEST = "WeChatApiRequest";
     /** Header with the API's path under {@code wechat.api.base-url}. */
     public static final String PATH = "WeChatApiPath";
+    /** Header with the HTTP method of the call (POST unless said otherwise). */
+    public static final String METHOD = "WeChatApiMethod";
 
     private final ApiSettings api;
     private final WeChatApiResponses responses;
+    private final ApiTokens tokens;
+    private final AuthorizerApiCalls authorizerCalls;
 
-    public WeChatApiRoutes(ApiSettings api, WeChatApiResponses responses) {
+    public WeChatApiRoutes(ApiSettings api, WeChatApiResponses responses, ApiTokens tokens,
+            AuthorizerApiCalls authorizerCalls) {
         this.api = api;
         this.responses = responses;
+        this.tokens = tokens;
+        this.authorizerCalls = authorizerCalls;
     }
 
     @Override
     public void configure() {
-        from("direct:wechat-api-component-token").routeId("wechat-api-component-token")
-                .routeConfigurationId("wechat-api-errors")
-                .marshal().json(JsonLibrary.Jackson)
-                .setProperty(REQUEST, body())
-                .setHeader(WeChatApiResponses.API, constant("api_component_token"))
-                .setHeader(PATH, constant("/cgi-bin/component/api_component_token"))
-                .to("direct:wechat-api-post").id("call-api-component-token")
-                .unmarshal().json(JsonLibrary.Jackson, ComponentTokenResponse.class);
+        componentApi("component-token", "api_component_token", ApiTokens.Kind.NONE, ComponentTokenResponse.class);
+        componentApi("start-push-ticket", "api_start_push_ticket", ApiTokens.Kind.NONE, null);
+        componentApi("create-preauthcode", "api_create_preauthcode", ApiTokens.Kind.COMPONENT,
+                PreAuthCodeResponse.class);
+        componentApi("query-auth", "api_query_auth", ApiTokens.Kind.COMPONENT, QueryAuthResponse.class);
+        componentApi("authorizer-token", "api_authorizer_token", ApiTokens.Kind.COMPONENT,
+                AuthorizerTokenResponse.class);
+        componentApi("get-authorizer-info", "api_get_authorizer_info", ApiTokens.Kind.COMPONENT,
+                AuthorizerInfoResponse.class);
+        componentApi("get-authorizer-list", "api_get_authorizer_list", ApiTokens.Kind.COMPONENT,
+                AuthorizerListResponse.class);
 
-        from("direct:wechat-api-start-push-ticket").routeId("wechat-api-start-push-ticket")
+        from("direct:wechat-api-call").routeId("wechat-api-call")
                 .routeConfigurationId("wechat-api-errors")
-                .marshal().json(JsonLibrary.Jackson)
-                .setProperty(REQUEST, body())
-                .setHeader(WeChatApiResponses.API, constant("api_start_push_ticket"))
-                .setHeader(PATH, constant("/cgi-bin/component/api_start_push_ticket"))
-                .to("direct:wechat-api-post").id("call-api-start-push-ticket");
+                .bean(authorizerCalls, "prepare")
+                .to("direct:wechat-api-post").id("call-api-authorizer");
 
         // No error handler of its own: a failure here must reach the caller's step, which redelivers.
         from("direct:wechat-api-post").routeId("wechat-api-post")
                 .errorHandler(noErrorHandler())
                 // Keep the redelivery counters: the caller's error handler counts attempts with them.
-                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, PATH, Exchange.HTTP_QUERY)
+                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, PATH, METHOD, ApiTokens.KIND,
+                        ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID, ApiTokens.QUERY)
                 .setBody(exchangeProperty(REQUEST))
-                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                .bean(tokens, "apply")
+                .setHeader(Exchange.HTTP_METHOD, header(METHOD))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=utf-8"))
                 .setHeader(Exchange.HTTP_PATH, header(PATH))
                 .to(api.baseUrl() + "?throwExceptionOnFailure=false&connectTimeout=" + api.connectTimeout().toMillis()
                         + "&responseTimeout=" + api.readTimeout().toMillis()).id("call-wechat-api")
+                // The query carries the token: it must not travel back to the caller.
+                .removeHeaders("CamelHttp(Query|Uri|Path|Url)")
                 .bean(responses, "check");
+    }
+
+    private void componentApi(String endpoint, String api, ApiTokens.Kind kind, Class<?> answer) {
+        var route = from("direct:wechat-api-" + endpoint).routeId("wechat-api-" + endpoint)
+                .routeConfigurationId("wechat-api-errors")
+                .marshal().json(JsonLibrary.Jackson)
+                .setProperty(REQUEST, body())
+                .setHeader(WeChatApiResponses.API, constant(api))
+                .setHeader(PATH, constant("/cgi-bin/component/" + api))
+                .setHeader(ApiTokens.KIND, constant(kind.name()))
+                .setHeader(METHOD, constant("POST"))
+                .to("direct:wechat-api-post").id("call-api-" + endpoint);
+        if (answer != null) {
+            route.unmarshal().json(JsonLibrary.Jackson, answer);
+        }
     }
 }

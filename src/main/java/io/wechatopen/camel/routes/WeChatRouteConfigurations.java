@@ -10,6 +10,7 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.WeChatHttpException;
+import io.wechatopen.camel.camel.ApiTokens;
 import io.wechatopen.camel.camel.PushRejectedException;
 import io.wechatopen.camel.config.ApiSettings;
 
@@ -17,7 +18,8 @@ import io.wechatopen.camel.config.ApiSettings;
  * The three error policies every route names in {@code routeConfigurationId}:
  * <ul>
  * <li>{@code wechat-api-errors}: outbound WeChat calls. Transport failures, 5xx and errcode -1 are redelivered with
- * exponential back-off, bounded by {@code wechat.api.maximum-redeliveries}; every other errcode fails at once.</li>
+ * exponential back-off, bounded by {@code wechat.api.maximum-redeliveries}; a refused token (40001/42001/40014) is
+ * expired and the call repeated once with a fresh one; every other errcode fails at once.</li>
  * <li>{@code wechat-callback-errors}: pushes from WeChat. Never redelivered (WeChat pushes again on its own);
  * a refused push gets its status (401/400/413) and a short reason, anything else (the database is down) 500, so
  * WeChat pushes again; all quickly. Also answers the admin endpoint's failures.</li>
@@ -28,9 +30,11 @@ import io.wechatopen.camel.config.ApiSettings;
 public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
     private final ApiSettings api;
+    private final ApiTokens tokens;
 
-    public WeChatRouteConfigurations(ApiSettings api) {
+    public WeChatRouteConfigurations(ApiSettings api, ApiTokens tokens) {
         this.api = api;
+        this.tokens = tokens;
     }
 
     @Override
@@ -44,6 +48,15 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
         // errcode -1 is WeChat's "system error, try again later"; every other errcode is an answer.
         retried(apiErrors.onException(WeChatApiException.class)
                 .onWhen(exchange -> isTransient(exchange.getException(WeChatApiException.class))));
+        // 40001/42001/40014: the token was refused (refreshed elsewhere, expired early): expire it, look it up
+        // again in the retried step, and try once more.
+        apiErrors.onException(WeChatApiException.class)
+                .onWhen(exchange -> isTokenRefused(exchange.getException(WeChatApiException.class))
+                        && ApiTokens.usedToken(exchange))
+                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onRedelivery(tokens::reportInvalid)
+                .retryAttemptedLogLevel(LoggingLevel.INFO).logRetryStackTrace(false).logStackTrace(false)
+                .logExhausted(false);
 
         RouteConfigurationDefinition callbackErrors = routeConfiguration("wechat-callback-errors");
         callbackErrors.onException(PushRejectedException.class)
@@ -76,6 +89,10 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
     private static boolean isTransient(WeChatHttpException e) {
         return e != null && e.isTransient();
+    }
+
+    private static boolean isTokenRefused(WeChatApiException e) {
+        return e != null && WeChatApiException.TOKEN_REFUSED.contains(e.getErrcode());
     }
 
     private static boolean isTransient(WeChatApiException e) {

@@ -22,6 +22,9 @@ public interface AuthorizerStore {
      */
     Map<String, Long> countByStatus(String componentAppid);
 
+    /** @return the number of AUTHORIZED rows of a component whose access token is valid at {@code now} */
+    long countWithValidToken(String componentAppid, Instant now);
+
     /** @return the row, tokens opened, or empty */
     Optional<AuthorizerRecord> find(String componentAppid, String authorizerAppid);
 

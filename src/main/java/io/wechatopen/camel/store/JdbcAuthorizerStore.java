@@ -1,26 +1,134 @@
 package io.wechatopen.camel.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizerRecord;
+import io.wechatopen.camel.model.AuthorizerStatus;
+
 /**
- * {@link AuthorizerStore} on the {@code wechat_authorizer} table. Thread-safe; every call takes its own connection.
+ * {@link AuthorizerStore} on the {@code wechat_authorizer} table (and {@code wechat_authorization_code} for the claim
+ * that {@link #saveAuthorization} completes).
+ *
+ * <p>Tokens are sealed at rest with the contexts {@code "wechat_authorizer.access_token:" + componentAppid + ":" +
+ * authorizerAppid} and {@code "wechat_authorizer.refresh_token:" + componentAppid + ":" + authorizerAppid}.
+ * {@code func_info} is stored as a JSON array of ints ({@code [1,2,15]}), {@code info} as the given JSON text.
+ *
+ * <p>Ordering: {@code status_changed_at} holds the time the current status took effect. A status change
+ * ({@link #saveAuthorization}, {@link #markUnauthorized}, {@link #markNeedsReauthorization},
+ * {@link #restoreRefreshToken}) effective before it is ignored; one effective at the same millisecond applies. Times
+ * are stored to the millisecond; {@code updated_at} comes from the clock.
+ *
+ * <p>Thread-safe; every call takes its own connection from the pool and every write is one READ COMMITTED
+ * transaction that increments {@code version}.
  */
 public final class JdbcAuthorizerStore implements AuthorizerStore {
 
+    private static final String COLUMNS = "component_appid, authorizer_appid, status, access_token,"
+            + " access_token_expires_at, refresh_token, func_info, info, authorized_at, updated_at, version";
     private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM wechat_authorizer"
             + " WHERE component_appid = ? GROUP BY status";
+    private static final String COUNT_VALID_TOKEN = "SELECT COUNT(*) FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND status = 'AUTHORIZED' AND access_token IS NOT NULL"
+            + " AND access_token_expires_at > ?";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String SELECT_BY_AUTHORIZER = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE authorizer_appid = ? ORDER BY component_appid";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? ORDER BY authorizer_appid";
+    private static final String SELECT_DUE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND status = 'AUTHORIZED' AND refresh_token IS NOT NULL"
+            + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at <= ?)"
+            + " ORDER BY CASE WHEN access_token IS NULL OR access_token_expires_at IS NULL THEN 0 ELSE 1 END,"
+            + " COALESCE(access_token_expires_at, 0), authorizer_appid LIMIT ?";
+    private static final String EXISTS = "SELECT 1 FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String LOCK_ACCESS_TOKEN = "SELECT access_token FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
+    private static final String LOCK_FOR_RESTORE = "SELECT status, refresh_token, status_changed_at"
+            + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
+
+    private static final String UPDATE_AUTHORIZATION = "UPDATE wechat_authorizer SET status = 'AUTHORIZED',"
+            + " status_changed_at = ?, access_token = ?, access_token_expires_at = ?,"
+            + " refresh_token = COALESCE(?, refresh_token), func_info = ?, authorized_at = ?, updated_at = ?,"
+            + " version = version + 1"
+            + " WHERE component_appid = ? AND authorizer_appid = ? AND status_changed_at <= ?";
+    private static final String INSERT_AUTHORIZATION = "INSERT INTO wechat_authorizer (component_appid,"
+            + " authorizer_appid, status, status_changed_at, access_token, access_token_expires_at, refresh_token,"
+            + " func_info, info, authorized_at, updated_at, version)"
+            + " VALUES (?, ?, 'AUTHORIZED', ?, ?, ?, ?, ?, '{}', ?, ?, 1)";
+    private static final String UPDATE_CLAIM_DONE = "UPDATE wechat_authorization_code SET status = 'DONE',"
+            + " authorizer_appid = ?, errcode = NULL, completed_at = ? WHERE component_appid = ? AND code_hash = ?";
+    private static final String CLAIM_EXISTS = "SELECT 1 FROM wechat_authorization_code"
+            + " WHERE component_appid = ? AND code_hash = ?";
+    private static final String INSERT_CLAIM_DONE = "INSERT INTO wechat_authorization_code (component_appid,"
+            + " code_hash, status, authorizer_appid, claimed_at, completed_at) VALUES (?, ?, 'DONE', ?, ?, ?)";
+    private static final String UPDATE_REFRESHED = "UPDATE wechat_authorizer SET access_token = ?,"
+            + " access_token_expires_at = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?,"
+            + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ? AND status = 'AUTHORIZED'"
+            + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at < ?)";
+    private static final String PURGE_ACCESS_TOKEN = "UPDATE wechat_authorizer SET access_token = NULL,"
+            + " access_token_expires_at = NULL, updated_at = ?, version = version + 1"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String UPDATE_INFO = "UPDATE wechat_authorizer SET info = ?, updated_at = ?,"
+            + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String UPDATE_UNAUTHORIZED = "UPDATE wechat_authorizer SET status = 'UNAUTHORIZED',"
+            + " status_changed_at = ?, access_token = NULL, access_token_expires_at = NULL, refresh_token = NULL,"
+            + " updated_at = ?, version = version + 1"
+            + " WHERE component_appid = ? AND authorizer_appid = ? AND status_changed_at <= ?";
+    private static final String INSERT_UNAUTHORIZED = "INSERT INTO wechat_authorizer (component_appid,"
+            + " authorizer_appid, status, status_changed_at, func_info, info, updated_at, version)"
+            + " VALUES (?, ?, 'UNAUTHORIZED', ?, '[]', '{}', ?, 1)";
+    private static final String UPDATE_NEEDS_REAUTHORIZATION = "UPDATE wechat_authorizer"
+            + " SET status = 'NEEDS_REAUTHORIZATION', status_changed_at = ?, access_token = NULL,"
+            + " access_token_expires_at = NULL, updated_at = ?, version = version + 1"
+            + " WHERE component_appid = ? AND authorizer_appid = ? AND status = 'AUTHORIZED'"
+            + " AND status_changed_at <= ?";
+    private static final String UPDATE_RESTORED = "UPDATE wechat_authorizer SET status = 'AUTHORIZED',"
+            + " status_changed_at = ?, refresh_token = ?, access_token = NULL, access_token_expires_at = NULL,"
+            + " updated_at = ?, version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String INSERT_RESTORED = "INSERT INTO wechat_authorizer (component_appid,"
+            + " authorizer_appid, status, status_changed_at, refresh_token, func_info, info, updated_at, version)"
+            + " VALUES (?, ?, 'AUTHORIZED', ?, ?, '[]', '{}', ?, 1)";
 
     private final DataSource dataSource;
+    private final SecretSealer sealer;
+    private final Clock clock;
 
-    /** @param dataSource a pool on a database migrated by {@link StoreMigrations} */
-    public JdbcAuthorizerStore(DataSource dataSource) {
+    /**
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param sealer seals and opens the tokens
+     * @param clock gives {@code updated_at}
+     */
+    public JdbcAuthorizerStore(DataSource dataSource, SecretSealer sealer, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The sealing context of an authorizer's access token: binds the sealed value to its row and column. */
+    static String accessTokenContext(String componentAppid, String authorizerAppid) {
+        return "wechat_authorizer.access_token:" + componentAppid + ":" + authorizerAppid;
+    }
+
+    /** The sealing context of an authorizer's refresh token: binds the sealed value to its row and column. */
+    static String refreshTokenContext(String componentAppid, String authorizerAppid) {
+        return "wechat_authorizer.refresh_token:" + componentAppid + ":" + authorizerAppid;
     }
 
     @Override
@@ -38,5 +146,470 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                 }
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Valid means expiring after {@code now} (no refresh skew applied); the tokens are not opened.
+     *
+     * @throws StoreException when the database cannot be read
+     */
+    @Override
+    public long countWithValidToken(String componentAppid, Instant now) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(now, "now");
+        return JdbcSupport.read(dataSource, "Counting authorizers with a valid token", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(COUNT_VALID_TOKEN)) {
+                statement.setString(1, componentAppid);
+                statement.setLong(2, now.toEpochMilli());
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be read, or a stored token cannot be opened (key removed from
+     *         {@code wechat.store.encryption-key}, or the value was altered or copied from another row)
+     */
+    @Override
+    public Optional<AuthorizerRecord> find(String componentAppid, String authorizerAppid) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        return JdbcSupport.read(dataSource, "Reading an authorizer",
+                connection -> selectOne(connection, componentAppid, authorizerAppid));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ordered by component appid; empty when the account is unknown.
+     *
+     * @throws StoreException when the database cannot be read or a stored token cannot be opened
+     */
+    @Override
+    public List<AuthorizerRecord> findByAuthorizer(String authorizerAppid) {
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        return JdbcSupport.read(dataSource, "Reading the authorizations of an account",
+                connection -> selectList(connection, SELECT_BY_AUTHORIZER, s -> s.setString(1, authorizerAppid)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be read or a stored token cannot be opened
+     */
+    @Override
+    public List<AuthorizerRecord> findAll(String componentAppid) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        return JdbcSupport.read(dataSource, "Reading the authorizers of a component",
+                connection -> selectList(connection, SELECT_ALL, s -> s.setString(1, componentAppid)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Rows with the same expiry are ordered by authorizer appid.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     * @throws StoreException when the database cannot be read or a stored token cannot be opened
+     */
+    @Override
+    public List<AuthorizerRecord> findDueForRefresh(String componentAppid, Instant expiringBefore, int limit) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(expiringBefore, "expiringBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return JdbcSupport.read(dataSource, "Reading the authorizers due for a token refresh",
+                connection -> selectList(connection, SELECT_DUE, s -> {
+                    s.setString(1, componentAppid);
+                    s.setLong(2, expiringBefore.toEpochMilli());
+                    s.setInt(3, limit);
+                }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An empty access token is stored as none. When a status change effective after
+     * {@code authorization.authorizedAt()} is stored (for example an {@code unauthorized} push created later), the
+     * authorizer row is left as it is and returned unchanged; the claim of {@code codeHash} is marked DONE all the
+     * same, because the code was used. The claim becomes DONE whatever its status (a PENDING claim taken over, or
+     * marked FAILED meanwhile, still ended in this exchange); a missing claim row is inserted as DONE.
+     * {@code completed_at} of the claim is {@code authorizedAt}. A new row gets {@code info} {@code {}} and
+     * {@code version} 1.
+     *
+     * @throws StoreException when the database cannot be written (for example a sealed token longer than its
+     *         column); nothing is written then, neither the authorizer nor the claim
+     */
+    @Override
+    public AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash) {
+        Objects.requireNonNull(authorization, "authorization");
+        String component = authorization.componentAppid();
+        String authorizer = authorization.authorizerAppid();
+        String accessToken = isEmpty(authorization.accessToken()) ? null
+                : sealer.seal(authorization.accessToken(), accessTokenContext(component, authorizer));
+        Instant expiresAt = accessToken == null ? null : authorization.accessTokenExpiresAt();
+        String refreshToken = isEmpty(authorization.refreshToken()) ? null
+                : sealer.seal(authorization.refreshToken(), refreshTokenContext(component, authorizer));
+        String funcInfo = funcInfoJson(authorization.funcInfo());
+        long authorizedAt = authorization.authorizedAt().toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Saving an authorization", connection -> {
+            if (codeHash != null) {
+                // The claim first, the authorizer second, in every transaction that takes both: no lock cycle.
+                JdbcSupport.updateOrInsert(connection, UPDATE_CLAIM_DONE, update -> {
+                    update.setString(1, authorizer);
+                    update.setLong(2, authorizedAt);
+                    update.setString(3, component);
+                    update.setString(4, codeHash);
+                }, CLAIM_EXISTS, exists -> {
+                    exists.setString(1, component);
+                    exists.setString(2, codeHash);
+                }, INSERT_CLAIM_DONE, insert -> {
+                    insert.setString(1, component);
+                    insert.setString(2, codeHash);
+                    insert.setString(3, authorizer);
+                    insert.setLong(4, authorizedAt);
+                    insert.setLong(5, authorizedAt);
+                });
+            }
+            JdbcSupport.updateOrInsert(connection, UPDATE_AUTHORIZATION, update -> {
+                update.setLong(1, authorizedAt);
+                JdbcSupport.setNullableString(update, 2, accessToken);
+                JdbcSupport.setNullableMillis(update, 3, expiresAt);
+                JdbcSupport.setNullableString(update, 4, refreshToken);
+                update.setString(5, funcInfo);
+                update.setLong(6, authorizedAt);
+                update.setLong(7, now);
+                update.setString(8, component);
+                update.setString(9, authorizer);
+                update.setLong(10, authorizedAt);
+            }, EXISTS, exists -> bindKey(exists, 1, component, authorizer), INSERT_AUTHORIZATION, insert -> {
+                bindKey(insert, 1, component, authorizer);
+                insert.setLong(3, authorizedAt);
+                JdbcSupport.setNullableString(insert, 4, accessToken);
+                JdbcSupport.setNullableMillis(insert, 5, expiresAt);
+                JdbcSupport.setNullableString(insert, 6, refreshToken);
+                insert.setString(7, funcInfo);
+                insert.setLong(8, authorizedAt);
+                insert.setLong(9, now);
+            });
+            return selectOne(connection, component, authorizer).orElseThrow(
+                    () -> new StoreException("Saving an authorization failed: the row vanished"));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A stored token expiring at the same millisecond is kept. When the row holds a later token, the given
+     * refresh token is not stored either. No row: false.
+     *
+     * @throws IllegalArgumentException when {@code accessToken} is empty
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String accessToken,
+            Instant expiresAt, String refreshToken) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if (accessToken.isEmpty()) {
+            throw new IllegalArgumentException("accessToken is empty");
+        }
+        String sealedAccess = sealer.seal(accessToken, accessTokenContext(componentAppid, authorizerAppid));
+        String sealedRefresh = isEmpty(refreshToken) ? null
+                : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid));
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Saving a refreshed authorizer_access_token",
+                connection -> JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
+                    update.setString(1, sealedAccess);
+                    update.setLong(2, expiresAt.toEpochMilli());
+                    JdbcSupport.setNullableString(update, 3, sealedRefresh);
+                    update.setLong(4, now);
+                    bindKey(update, 5, componentAppid, authorizerAppid);
+                    update.setLong(7, expiresAt.toEpochMilli());
+                }) > 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The stored token is opened and compared exactly; the row is locked meanwhile, so a token stored
+     * concurrently is never purged by mistake.
+     *
+     * @return true when purged; false when the row is missing or holds no or another token
+     * @throws StoreException when the database cannot be written or the stored token cannot be opened
+     */
+    @Override
+    public boolean expireAccessToken(String componentAppid, String authorizerAppid, String accessToken) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(accessToken, "accessToken");
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Expiring an authorizer_access_token", connection -> {
+            String sealed;
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_ACCESS_TOKEN)) {
+                bindKey(lock, 1, componentAppid, authorizerAppid);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    sealed = rs.getString(1);
+                }
+            }
+            if (sealed == null
+                    || !accessToken.equals(sealer.open(sealed, accessTokenContext(componentAppid, authorizerAppid)))) {
+                return false;
+            }
+            return JdbcSupport.execute(connection, PURGE_ACCESS_TOKEN, update -> {
+                update.setLong(1, now);
+                bindKey(update, 2, componentAppid, authorizerAppid);
+            }) > 0;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code infoJson} is stored as given, whatever the row's status.
+     *
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean saveInfo(String componentAppid, String authorizerAppid, String infoJson) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(infoJson, "infoJson");
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Saving authorizer info",
+                connection -> JdbcSupport.execute(connection, UPDATE_INFO, update -> {
+                    update.setString(1, infoJson);
+                    update.setLong(2, now);
+                    bindKey(update, 3, componentAppid, authorizerAppid);
+                }) > 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An account without a row gets one (status UNAUTHORIZED, no tokens), so that an authorization effective
+     * earlier and stored afterwards is ignored. A row already UNAUTHORIZED takes the later effective time. A change
+     * effective at the same millisecond as the stored one applies.
+     *
+     * @return true when the row was written or inserted; false when a later status change is stored
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(at, "at");
+        long effective = at.toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer unauthorized",
+                connection -> JdbcSupport.updateOrInsert(connection, UPDATE_UNAUTHORIZED, update -> {
+                    update.setLong(1, effective);
+                    update.setLong(2, now);
+                    bindKey(update, 3, componentAppid, authorizerAppid);
+                    update.setLong(5, effective);
+                }, EXISTS, exists -> bindKey(exists, 1, componentAppid, authorizerAppid), INSERT_UNAUTHORIZED,
+                        insert -> {
+                            bindKey(insert, 1, componentAppid, authorizerAppid);
+                            insert.setLong(3, effective);
+                            insert.setLong(4, now);
+                        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A change effective at the same millisecond as the stored one applies.
+     *
+     * @return true when changed; false when the row is missing, not AUTHORIZED, or a later status change is stored
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(at, "at");
+        long effective = at.toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer for re-authorization",
+                connection -> JdbcSupport.execute(connection, UPDATE_NEEDS_REAUTHORIZATION, update -> {
+                    update.setLong(1, effective);
+                    update.setLong(2, now);
+                    bindKey(update, 3, componentAppid, authorizerAppid);
+                    update.setLong(5, effective);
+                }) > 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Exactly: a missing row is inserted AUTHORIZED (effective {@code at}, no access token, func_info {@code []},
+     * info {@code {}}, no authorized_at). When {@code refreshToken} equals the stored refresh token nothing changes,
+     * whatever the status: in particular a NEEDS_REAUTHORIZATION row is not revived by the very token WeChat
+     * refused. An AUTHORIZED row without a refresh token (exchanged without one) takes it whatever {@code at}.
+     * Otherwise a row whose status change is later than {@code at} is left as it is, and any other row takes the
+     * token, loses its access token and becomes AUTHORIZED effective {@code at}. The stored effective time never
+     * moves backwards.
+     *
+     * @return true when the row was inserted or changed; false for a null or empty token and the cases above
+     * @throws StoreException when the database cannot be written or the stored refresh token cannot be opened;
+     *         nothing is written then
+     */
+    @Override
+    public boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken,
+            Instant at) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(at, "at");
+        if (isEmpty(refreshToken)) {
+            return false;
+        }
+        String context = refreshTokenContext(componentAppid, authorizerAppid);
+        String sealed = sealer.seal(refreshToken, context);
+        long effective = at.toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Restoring an authorizer_refresh_token", connection -> {
+            boolean authorized;
+            String storedSealed;
+            long statusChangedAt;
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_FOR_RESTORE)) {
+                bindKey(lock, 1, componentAppid, authorizerAppid);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        JdbcSupport.insertOrRerun(connection, INSERT_RESTORED, insert -> {
+                            bindKey(insert, 1, componentAppid, authorizerAppid);
+                            insert.setLong(3, effective);
+                            insert.setString(4, sealed);
+                            insert.setLong(5, now);
+                        });
+                        return true;
+                    }
+                    authorized = AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1));
+                    storedSealed = rs.getString(2);
+                    statusChangedAt = rs.getLong(3);
+                }
+            }
+            if (storedSealed != null && refreshToken.equals(sealer.open(storedSealed, context))) {
+                return false;
+            }
+            // An authorization exchanged without a refresh token is completed whatever the listing's time: no token
+            // is overwritten and the status does not change.
+            boolean completesAuthorization = authorized && storedSealed == null;
+            if (statusChangedAt > effective && !completesAuthorization) {
+                return false;
+            }
+            long changedAt = Math.max(statusChangedAt, effective);
+            return JdbcSupport.execute(connection, UPDATE_RESTORED, update -> {
+                update.setLong(1, changedAt);
+                update.setString(2, sealed);
+                update.setLong(3, now);
+                bindKey(update, 4, componentAppid, authorizerAppid);
+            }) > 0;
+        });
+    }
+
+    private Optional<AuthorizerRecord> selectOne(Connection connection, String componentAppid,
+            String authorizerAppid) throws SQLException {
+        List<AuthorizerRecord> rows = selectList(connection, SELECT_ONE,
+                s -> bindKey(s, 1, componentAppid, authorizerAppid));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private List<AuthorizerRecord> selectList(Connection connection, String sql, JdbcSupport.Binder binder)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<AuthorizerRecord> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(map(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
+    private AuthorizerRecord map(ResultSet rs) throws SQLException {
+        String component = rs.getString(1);
+        String authorizer = rs.getString(2);
+        String status = rs.getString(3);
+        AuthorizerStatus parsedStatus;
+        try {
+            parsedStatus = AuthorizerStatus.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("wechat_authorizer row " + component + "/" + authorizer
+                    + " has the unknown status " + status);
+        }
+        String sealedAccess = rs.getString(4);
+        Instant accessExpiresAt = JdbcSupport.getNullableMillis(rs, 5);
+        String sealedRefresh = rs.getString(6);
+        List<Integer> funcInfo = parseFuncInfo(rs.getString(7), component, authorizer);
+        String info = rs.getString(8);
+        Instant authorizedAt = JdbcSupport.getNullableMillis(rs, 9);
+        Instant updatedAt = Instant.ofEpochMilli(rs.getLong(10));
+        long version = rs.getLong(11);
+        String accessToken = sealedAccess == null ? null
+                : sealer.open(sealedAccess, accessTokenContext(component, authorizer));
+        String refreshToken = sealedRefresh == null ? null
+                : sealer.open(sealedRefresh, refreshTokenContext(component, authorizer));
+        return new AuthorizerRecord(component, authorizer, parsedStatus, accessToken, accessExpiresAt, refreshToken,
+                funcInfo, info, authorizedAt, updatedAt, version);
+    }
+
+    private static void bindKey(PreparedStatement statement, int index, String componentAppid,
+            String authorizerAppid) throws SQLException {
+        statement.setString(index, componentAppid);
+        statement.setString(index + 1, authorizerAppid);
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
+    }
+
+    /** {@code [1,2,15]}. */
+    static String funcInfoJson(List<Integer> funcInfo) {
+        return funcInfo.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** Parses what {@link #funcInfoJson} wrote; NULL or blank reads as no permission set. */
+    static List<Integer> parseFuncInfo(String json, String componentAppid, String authorizerAppid) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        String trimmed = json.strip();
+        if (!trimmed.startsWith("[") || !trimmed.endsWith("]")) {
+            throw badFuncInfo(componentAppid, authorizerAppid);
+        }
+        String body = trimmed.substring(1, trimmed.length() - 1).strip();
+        if (body.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (String id : body.split(",", -1)) {
+            try {
+                ids.add(Integer.valueOf(id.strip()));
+            } catch (NumberFormatException e) {
+                throw badFuncInfo(componentAppid, authorizerAppid);
+            }
+        }
+        return ids;
+    }
+
+    private static StoreException badFuncInfo(String componentAppid, String authorizerAppid) {
+        return new StoreException("wechat_authorizer row " + componentAppid + "/" + authorizerAppid
+                + " has a func_info that is not a JSON array of integers");
     }
 }

@@ -5,13 +5,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.wechatopen.camel.crypto.MalformedMessageException;
+import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.model.ComponentPush;
+import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.model.ReceivedPush;
+import io.wechatopen.camel.model.StoredEvent;
 
 /**
  * {@link PushStore} on the {@code wechat_authorization_event} and {@code wechat_component} tables.
@@ -21,12 +29,26 @@ import io.wechatopen.camel.model.ReceivedPush;
  * authorization codes). A {@code component_verify_ticket} push also replaces the component's ticket, sealed as
  * {@link JdbcTicketStore} reads it, when its {@code CreateTime} is later than the stored one's.
  *
+ * <p>Authorization pushes ({@code authorized}, {@code updateauthorized}, {@code unauthorized}) are then processed:
+ * {@link #markProcessed} sets status {@value #STATUS_PROCESSED}, {@link #markFailed} counts failed attempts in
+ * {@code attempts} (with the last error in {@code last_error}) and sets status {@value #STATUS_FAILED} at the last
+ * one. Ticket pushes and pushes of other types stay {@value #STATUS_RECEIVED}: they are recorded for audit only.
+ *
  * <p>Thread-safe; every call takes its own connection from the pool.
  */
 public final class JdbcPushStore implements PushStore {
 
     /** The status of a recorded push that was not processed yet. */
     public static final String STATUS_RECEIVED = "RECEIVED";
+
+    /** The status of an authorization push that was processed. */
+    public static final String STATUS_PROCESSED = "PROCESSED";
+
+    /** The status of an authorization push whose processing failed {@code maxAttempts} times. */
+    public static final String STATUS_FAILED = "FAILED";
+
+    /** The longest error message kept in {@code last_error}; longer ones are cut. */
+    public static final int MAX_ERROR_LENGTH = 512;
 
     /** The field of a ticket push that holds the ticket. */
     public static final String TICKET_FIELD = "ComponentVerifyTicket";
@@ -40,6 +62,18 @@ public final class JdbcPushStore implements PushStore {
     private static final String COMPONENT_EXISTS = "SELECT 1 FROM wechat_component WHERE component_appid = ?";
     private static final String INSERT_TICKET = "INSERT INTO wechat_component (component_appid, verify_ticket,"
             + " ticket_create_time, ticket_received_at, updated_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String SELECT_UNPROCESSED = "SELECT id, info_type, create_time, payload, attempts"
+            + " FROM wechat_authorization_event WHERE component_appid = ? AND status = 'RECEIVED'"
+            + " AND info_type IN ('" + InfoType.AUTHORIZED + "', '" + InfoType.UPDATE_AUTHORIZED + "', '"
+            + InfoType.UNAUTHORIZED + "') ORDER BY create_time, received_at, id LIMIT ?";
+    private static final String MARK_PROCESSED = "UPDATE wechat_authorization_event SET status = 'PROCESSED',"
+            + " processed_at = ? WHERE id = ? AND status = 'RECEIVED'";
+    // status and processed_at are assigned before attempts: MySQL/MariaDB evaluate SET left to right with the new
+    // values, PostgreSQL and H2 with the old ones; in this order both read the old attempts.
+    private static final String MARK_FAILED = "UPDATE wechat_authorization_event"
+            + " SET status = CASE WHEN attempts + 1 >= ? THEN 'FAILED' ELSE status END,"
+            + " processed_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE processed_at END,"
+            + " last_error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
     private static final String COUNT_EVENTS = "SELECT COUNT(*) FROM wechat_authorization_event"
             + " WHERE component_appid = ?";
 
@@ -164,5 +198,116 @@ public final class JdbcPushStore implements PushStore {
                 }
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ordered by {@code CreateTime}, then by reception, then by id. Each push is rebuilt from the opened payload
+     * ({@link SafeXml#parseFlat}) with the stored component appid, InfoType and CreateTime (to the millisecond).
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     * @throws StoreException when the database cannot be read, or a payload cannot be opened (key removed from
+     *         {@code wechat.store.encryption-key}, value altered) or parsed; the message names the event id, never the
+     *         payload
+     */
+    @Override
+    public List<StoredEvent> findUnprocessed(String componentAppid, int limit) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return JdbcSupport.read(dataSource, "Reading unprocessed authorization pushes", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_UNPROCESSED)) {
+                statement.setString(1, componentAppid);
+                statement.setInt(2, limit);
+                try (ResultSet rs = statement.executeQuery()) {
+                    List<StoredEvent> events = new ArrayList<>();
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        Map<String, String> fields = openPayload(id, componentAppid, rs.getString(4));
+                        ComponentPush push = new ComponentPush(componentAppid, rs.getString(2),
+                                Instant.ofEpochMilli(rs.getLong(3)), fields);
+                        events.add(new StoredEvent(id, push, rs.getInt(5)));
+                    }
+                    return events;
+                }
+            }
+        });
+    }
+
+    private Map<String, String> openPayload(String eventId, String componentAppid, String sealedPayload) {
+        String xml;
+        try {
+            xml = sealer.open(sealedPayload, payloadContext(componentAppid));
+        } catch (StoreException e) {
+            throw new StoreException("Payload of event " + eventId + " cannot be opened: " + e.getMessage(), e);
+        }
+        try {
+            return SafeXml.parseFlat(xml);
+        } catch (MalformedMessageException e) {
+            throw new StoreException("Payload of event " + eventId + " is not a flat WeChat XML message", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Sets {@code processed_at} to {@code at}.
+     *
+     * @return true when the event was RECEIVED and is now PROCESSED; false when it is unknown, already PROCESSED or
+     *         FAILED
+     * @throws StoreException when the database cannot be written
+     */
+    @Override
+    public boolean markProcessed(String eventId, Instant at) {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(at, "at");
+        return JdbcSupport.inTransaction(dataSource, "Marking a push processed",
+                connection -> JdbcSupport.execute(connection, MARK_PROCESSED, update -> {
+                    update.setLong(1, at.toEpochMilli());
+                    update.setString(2, eventId);
+                }) > 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Increments {@code attempts} and keeps {@code error} (cut to {@value #MAX_ERROR_LENGTH} characters) in
+     * {@code last_error}; when {@code attempts} reaches {@code maxAttempts} the status becomes
+     * {@value #STATUS_FAILED} and {@code processed_at} is set to {@code at}. An event that is unknown or no longer
+     * RECEIVED is left as it is.
+     *
+     * @param error a message without secrets, or null
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1
+     * @throws StoreException when the database cannot be written
+     */
+    @Override
+    public void markFailed(String eventId, Instant at, String error, int maxAttempts) {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(at, "at");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+        }
+        String kept = cut(error);
+        JdbcSupport.inTransaction(dataSource, "Recording a failed push processing",
+                connection -> JdbcSupport.execute(connection, MARK_FAILED, update -> {
+                    update.setInt(1, maxAttempts);
+                    update.setInt(2, maxAttempts);
+                    update.setLong(3, at.toEpochMilli());
+                    JdbcSupport.setNullableString(update, 4, kept);
+                    update.setString(5, eventId);
+                }));
+    }
+
+    private static String cut(String error) {
+        if (error == null || error.length() <= MAX_ERROR_LENGTH) {
+            return error;
+        }
+        int end = MAX_ERROR_LENGTH;
+        if (Character.isHighSurrogate(error.charAt(end - 1))) {
+            end--;
+        }
+        return error.substring(0, end);
     }
 }

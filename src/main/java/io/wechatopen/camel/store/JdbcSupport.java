@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 
 import javax.sql.DataSource;
 
@@ -127,9 +129,18 @@ final class JdbcSupport {
         if (exists(connection, existsSql, exists)) {
             return execute(connection, updateSql, update) > 0;
         }
+        insertOrRerun(connection, insertSql, insert);
+        return true;
+    }
+
+    /**
+     * Inserts a row that the transaction found absent. When the insert violates a unique key another transaction
+     * inserted the row meanwhile: the whole transaction is then rolled back and run again by {@link #inTransaction},
+     * and finds the row.
+     */
+    static void insertOrRerun(Connection connection, String insertSql, Binder insert) throws SQLException {
         try {
             execute(connection, insertSql, insert);
-            return true;
         } catch (SQLException e) {
             if (isIntegrityViolation(e)) {
                 // Not a savepoint and a second update: InnoDB keeps the shared lock of the failed insert until the
@@ -154,6 +165,30 @@ final class JdbcSupport {
             binder.bind(statement);
             return statement.executeUpdate();
         }
+    }
+
+    /** Binds a string that may be null. */
+    static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    /** Binds epoch milliseconds of an instant that may be null. */
+    static void setNullableMillis(PreparedStatement statement, int index, Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value.toEpochMilli());
+        }
+    }
+
+    /** Reads epoch milliseconds as an instant; null when the column is NULL. */
+    static Instant getNullableMillis(ResultSet rs, int index) throws SQLException {
+        long millis = rs.getLong(index);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     /** SQLState class 23: a unique, primary key or other integrity constraint was violated. */

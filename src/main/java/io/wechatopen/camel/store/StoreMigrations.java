@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -41,9 +42,15 @@ public final class StoreMigrations {
      * @throws StoreException when validation or a migration fails, or the database cannot be reached
      */
     public static int migrate(DataSource dataSource) {
+        return migrate(dataSource, MigrationVersion.LATEST);
+    }
+
+    /** As {@link #migrate(DataSource)}, but stops after {@code target} (for tests of upgrades from old versions). */
+    static int migrate(DataSource dataSource, MigrationVersion target) {
         String largeText = largeTextType(dataSource);
         try {
             MigrateResult result = Flyway.configure(StoreMigrations.class.getClassLoader())
+                    .target(target)
                     .dataSource(dataSource)
                     .locations(LOCATION)
                     .failOnMissingLocations(true)

@@ -57,6 +57,8 @@ public final class ComponentTokenManager {
     private final Clock clock;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    /** Per component, the token WeChat last called invalid (40001/42001/40014): not handed out again. */
+    private final Map<String, String> invalidTokens = new ConcurrentHashMap<>();
 
     private record Backoff(Instant notBefore, Duration last) {
     }
@@ -85,14 +87,14 @@ public final class ComponentTokenManager {
     public String accessToken(String componentAppid) {
         ComponentSettings component = component(componentAppid);
         Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
-        if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+        if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
             return stored.get().token();
         }
         try {
             return refreshSingleFlight(component).token();
         } catch (RuntimeException e) {
             Optional<ComponentAccessToken> current = tokens.findToken(componentAppid);
-            if (current.isPresent() && current.get().isValidAt(clock.instant(), Duration.ZERO)) {
+            if (current.isPresent() && usable(current.get(), Duration.ZERO)) {
                 return current.get().token();
             }
             throw e;
@@ -110,7 +112,7 @@ public final class ComponentTokenManager {
     public Outcome ensureFresh(String componentAppid, boolean ticketArrived) {
         ComponentSettings component = component(componentAppid);
         Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
-        if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+        if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
             return Outcome.STILL_VALID;
         }
         if (ticketArrived) {
@@ -123,6 +125,19 @@ public final class ComponentTokenManager {
         ComponentAccessToken before = stored.orElse(null);
         ComponentAccessToken after = refreshSingleFlight(component);
         return after.equals(before) ? Outcome.STILL_VALID : Outcome.REFRESHED;
+    }
+
+    /**
+     * WeChat refused {@code token} (40001/42001/40014, e.g. another deployment fetched a newer one): it is not
+     * handed out again and the next request refreshes. A token already replaced is ignored.
+     */
+    public void reportInvalid(String componentAppid, String token) {
+        invalidTokens.put(componentAppid, token);
+        LOG.info("component_access_token of {} reported invalid; it will be refreshed", componentAppid);
+    }
+
+    private boolean usable(ComponentAccessToken token, Duration skew) {
+        return token.isValidAt(clock.instant(), skew) && !token.token().equals(invalidTokens.get(token.componentAppid()));
     }
 
     /** The stored token, if any, whether valid or not (for status). */
@@ -149,7 +164,7 @@ public final class ComponentTokenManager {
         try {
             // Another caller may have refreshed while we waited for the lock.
             Optional<ComponentAccessToken> stored = tokens.findToken(component.appid());
-            if (stored.isPresent() && stored.get().isValidAt(clock.instant(), policy.refreshSkew())) {
+            if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
                 return stored.get();
             }
             ComponentAccessToken token = refresh(component);

@@ -1,13 +1,19 @@
 package io.wechatopen.camel.store;
 
+import static io.wechatopen.camel.store.AuthorizationStateStore.Outcome.ALREADY_USED;
+import static io.wechatopen.camel.store.AuthorizationStateStore.Outcome.CONSUMED;
+import static io.wechatopen.camel.store.AuthorizationStateStore.Outcome.EXPIRED;
+import static io.wechatopen.camel.store.AuthorizationStateStore.Outcome.UNKNOWN;
 import static io.wechatopen.camel.store.StoredPushes.COMPONENT_APPID;
 import static io.wechatopen.camel.store.StoredPushes.T0;
+import static io.wechatopen.camel.store.StoredPushes.authorizationPush;
 import static io.wechatopen.camel.store.StoredPushes.authorizedPush;
 import static io.wechatopen.camel.store.StoredPushes.ticketPush;
 import static io.wechatopen.camel.store.StoredPushes.ticketPushWithoutTicket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,24 +29,38 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import javax.sql.DataSource;
 
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.wechatopen.camel.model.AuthorizationState;
+import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizerRecord;
+import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.model.ComponentAccessToken;
+import io.wechatopen.camel.model.ComponentPush;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.model.ReceivedPush;
+import io.wechatopen.camel.model.StoredEvent;
+import io.wechatopen.camel.store.AuthorizationCodeStore.Claim;
+import io.wechatopen.camel.store.AuthorizationCodeStore.Status;
+import io.wechatopen.camel.store.AuthorizationStateStore.Consumed;
 import io.wechatopen.camel.store.PushStore.Outcome;
 import io.wechatopen.camel.store.TestDatabases.Db;
 import io.wechatopen.camel.store.TestDatabases.Vendor;
@@ -62,6 +83,9 @@ abstract class JdbcStoreTestSupport {
     private JdbcPushStore pushStore;
     private JdbcTicketStore ticketStore;
     private JdbcComponentTokenStore tokenStore;
+    private JdbcAuthorizerStore authorizerStore;
+    private JdbcAuthorizationStateStore stateStore;
+    private JdbcAuthorizationCodeStore codeStore;
 
     abstract Vendor vendor();
 
@@ -86,24 +110,27 @@ abstract class JdbcStoreTestSupport {
         pushStore = new JdbcPushStore(dataSource, sealer, CLOCK);
         ticketStore = new JdbcTicketStore(dataSource, sealer);
         tokenStore = new JdbcComponentTokenStore(dataSource, sealer, CLOCK);
+        authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, CLOCK);
+        stateStore = new JdbcAuthorizationStateStore(dataSource);
+        codeStore = new JdbcAuthorizationCodeStore(dataSource);
     }
 
     // --- authorizers
 
     @Test
     void countByStatusWhenAuthorizersOfSeveralComponentsThenCountsOnlyTheGivenComponent() {
-        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
-                + " VALUES ('" + COMPONENT_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
-        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
-                + " VALUES ('" + COMPONENT_APPID + "', 'wxa2', 'AUTHORIZED', 1, 0)");
-        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
-                + " VALUES ('" + COMPONENT_APPID + "', 'wxa3', 'UNAUTHORIZED', 1, 0)");
-        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, updated_at, version)"
-                + " VALUES ('" + OTHER_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status,"
+                + " updated_at, version) VALUES ('" + COMPONENT_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status,"
+                + " updated_at, version) VALUES ('" + COMPONENT_APPID + "', 'wxa2', 'AUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status,"
+                + " updated_at, version) VALUES ('" + COMPONENT_APPID + "', 'wxa3', 'UNAUTHORIZED', 1, 0)");
+        update(dataSource, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status,"
+                + " updated_at, version) VALUES ('" + OTHER_APPID + "', 'wxa1', 'AUTHORIZED', 1, 0)");
 
-        assertThat(new JdbcAuthorizerStore(dataSource).countByStatus(COMPONENT_APPID))
+        assertThat(authorizerStore.countByStatus(COMPONENT_APPID))
                 .containsExactly(Map.entry("AUTHORIZED", 2L), Map.entry("UNAUTHORIZED", 1L));
-        assertThat(new JdbcAuthorizerStore(dataSource).countByStatus("wxnone")).isEmpty();
+        assertThat(authorizerStore.countByStatus("wxnone")).isEmpty();
     }
 
     // --- migrations
@@ -111,16 +138,19 @@ abstract class JdbcStoreTestSupport {
     @Test
     void migrateWhenRunTwiceThenSecondRunAppliesNothing() throws SQLException {
         try (Db fresh = TestDatabases.empty(vendor())) {
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(1);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(2);
             assertThat(StoreMigrations.migrate(fresh.dataSource())).isZero();
 
-            for (String table : List.of("wechat_component", "wechat_authorizer", "wechat_authorization_event")) {
+            for (String table : List.of("wechat_component", "wechat_authorizer", "wechat_authorization_event",
+                    "wechat_authorization_state", "wechat_authorization_code")) {
                 assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(count(fresh.dataSource(),
-                    "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
-                            + " = '1' AND " + quoted("success") + " = " + trueLiteral()))
-                    .isEqualTo(1);
+            for (String version : List.of("1", "2")) {
+                assertThat(count(fresh.dataSource(),
+                        "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
+                                + " = '" + version + "' AND " + quoted("success") + " = " + trueLiteral()))
+                        .as("version %s", version).isEqualTo(1);
+            }
         }
     }
 
@@ -129,8 +159,42 @@ abstract class JdbcStoreTestSupport {
         try (Db fresh = TestDatabases.empty(vendor())) {
             update(fresh.dataSource(), "CREATE TABLE other_application_data (id INTEGER NOT NULL PRIMARY KEY)");
 
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(1);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(2);
             assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_component")).isZero();
+            assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_authorization_code")).isZero();
+        }
+    }
+
+    @Test
+    void migrateWhenDatabaseAtV1ThenV2AppliedAndRowsKept() throws SQLException {
+        try (Db fresh = TestDatabases.empty(vendor())) {
+            DataSource v1 = fresh.dataSource();
+            assertThat(StoreMigrations.migrate(v1, MigrationVersion.fromVersion("1"))).isEqualTo(1);
+            long v1UpdatedAt = T0.plusSeconds(60).toEpochMilli();
+            update(v1, "INSERT INTO wechat_authorizer (component_appid, authorizer_appid, status, refresh_token,"
+                    + " func_info, info, updated_at, version) VALUES ('" + COMPONENT_APPID + "', 'wxv1', 'AUTHORIZED',"
+                    + " '" + sealer.seal("refresh-v1", JdbcAuthorizerStore.refreshTokenContext(COMPONENT_APPID, "wxv1"))
+                    + "', '[3]', '{}', " + v1UpdatedAt + ", 4)");
+            ReceivedPush push = authorizedPush(COMPONENT_APPID, "code-v1", T0);
+            new JdbcPushStore(v1, sealer, CLOCK).record(push);
+
+            assertThat(StoreMigrations.migrate(v1)).isEqualTo(1);
+
+            JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(v1, sealer, CLOCK);
+            assertThat(authorizers.find(COMPONENT_APPID, "wxv1")).get()
+                    .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                    .returns("refresh-v1", AuthorizerRecord::refreshToken)
+                    .returns(List.of(3), AuthorizerRecord::funcInfo)
+                    .returns(4L, AuthorizerRecord::version);
+            // status_changed_at was filled from updated_at: a change effective before it is ignored.
+            assertThat(authorizers.markUnauthorized(COMPONENT_APPID, "wxv1", T0)).isFalse();
+            assertThat(authorizers.markUnauthorized(COMPONENT_APPID, "wxv1", T0.plusSeconds(60))).isTrue();
+            assertThat(new JdbcPushStore(v1, sealer, CLOCK).findUnprocessed(COMPONENT_APPID, 10))
+                    .singleElement().returns(0, StoredEvent::attempts)
+                    .extracting(e -> e.push().field("AuthorizationCode")).isEqualTo(Optional.of("code-v1"));
+            assertThat(count(v1, "SELECT COUNT(*) FROM wechat_authorization_event WHERE last_error IS NULL"))
+                    .isEqualTo(1);
+            assertThat(StoreMigrations.migrate(v1)).isZero();
         }
     }
 
@@ -458,7 +522,900 @@ abstract class JdbcStoreTestSupport {
         assertThat(tokenStore.findToken(OTHER_APPID)).isEmpty();
     }
 
+    // --- authorizer store
+
+    @Test
+    void saveAuthorizationWhenNewThenInsertedAuthorizedAndReadBack() {
+        AuthorizerRecord saved = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-1", "refresh-1", List.of(1, 2, 15), T0), null);
+
+        AuthorizerRecord expected = new AuthorizerRecord(COMPONENT_APPID, "wxa1", AuthorizerStatus.AUTHORIZED,
+                "access-1", T0.plusSeconds(7200), "refresh-1", List.of(1, 2, 15), "{}", T0, CLOCK.instant(), 1);
+        assertThat(saved).isEqualTo(expected);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(expected);
+        assertThat(rawAuthorizer("func_info", "wxa1")).isEqualTo("[1,2,15]");
+        assertThat(rawAuthorizer("status_changed_at", "wxa1")).isEqualTo(String.valueOf(T0.toEpochMilli()));
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxnone")).isEmpty();
+        assertThat(authorizerStore.find(OTHER_APPID, "wxa1")).isEmpty();
+    }
+
+    @Test
+    void saveAuthorizationWhenStoredThenUpdatedFuncInfoReplacedAndVersionIncremented() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1, 2, 15), T0), null);
+        authorizerStore.saveInfo(COMPONENT_APPID, "wxa1", "{\"nick_name\":\"Shop\"}");
+
+        AuthorizerRecord saved = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-2", "refresh-2", List.of(7), T0.plusSeconds(600)), null);
+
+        assertThat(saved).returns("access-2", AuthorizerRecord::accessToken)
+                .returns(T0.plusSeconds(7800), AuthorizerRecord::accessTokenExpiresAt)
+                .returns("refresh-2", AuthorizerRecord::refreshToken)
+                .returns(List.of(7), AuthorizerRecord::funcInfo)
+                .returns("{\"nick_name\":\"Shop\"}", AuthorizerRecord::infoJson)
+                .returns(T0.plusSeconds(600), AuthorizerRecord::authorizedAt)
+                .returns(3L, AuthorizerRecord::version);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(saved);
+        assertThat(rowCount("wechat_authorizer")).isEqualTo(1);
+    }
+
+    @Test
+    void saveAuthorizationWhenRefreshTokenEmptyOrNullThenStoredRefreshTokenKept() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-kept", List.of(1), T0), null);
+
+        assertThat(authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-2", "", List.of(1), T0.plusSeconds(60)), null))
+                .returns("refresh-kept", AuthorizerRecord::refreshToken)
+                .returns("access-2", AuthorizerRecord::accessToken);
+        assertThat(authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-3", null, List.of(1), T0.plusSeconds(120)), null))
+                .returns("refresh-kept", AuthorizerRecord::refreshToken)
+                .returns("access-3", AuthorizerRecord::accessToken)
+                .returns(3L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void saveAuthorizationWhenNoAccessTokenThenStoredWithoutTokenAndExpiry() {
+        Authorization withoutToken = new Authorization(COMPONENT_APPID, "wxa1", null, T0.plusSeconds(7200),
+                "refresh-1", List.of(), T0);
+
+        assertThat(authorizerStore.saveAuthorization(withoutToken, null))
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(null, AuthorizerRecord::accessTokenExpiresAt)
+                .returns(List.of(), AuthorizerRecord::funcInfo)
+                .returns("refresh-1", AuthorizerRecord::refreshToken);
+    }
+
+    @Test
+    void saveAuthorizationWhenCodeHashThenClaimMarkedDoneWithAuthorizer() {
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5))).isEmpty();
+
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), "hash-1");
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).contains(new Claim(COMPONENT_APPID, "hash-1",
+                Status.DONE, "wxa1", null, T0));
+        assertThat(rawCode("completed_at", "hash-1")).isEqualTo(String.valueOf(T0.toEpochMilli()));
+    }
+
+    @Test
+    void saveAuthorizationWhenCodeNeverClaimedThenDoneClaimInserted() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), "hash-new");
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-new")).get().returns(Status.DONE, Claim::status)
+                .returns("wxa1", Claim::authorizerAppid);
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-new", T0.plusSeconds(3600), Duration.ofMinutes(5)))
+                .get().returns(Status.DONE, Claim::status);
+    }
+
+    @Test
+    void saveAuthorizationWhenTokenTooLongForNewRowThenNothingWrittenAndClaimStillPending() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+        String oversized = "secret-access-" + "z".repeat(2000);
+
+        StoreException failure = catchThrowableOfType(StoreException.class, () -> authorizerStore
+                .saveAuthorization(authorization("wxa1", oversized, "refresh-1", List.of(1), T0), "hash-1"));
+
+        assertThat(failure).isNotNull().hasMessageStartingWith("Saving an authorization failed");
+        assertNoSecretInChain(failure, oversized);
+        assertThat(rowCount("wechat_authorizer")).isZero();
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.PENDING, Claim::status)
+                .returns(null, Claim::authorizerAppid);
+    }
+
+    @Test
+    void saveAuthorizationWhenTokenTooLongForStoredRowThenRowAndClaimUnchanged() {
+        AuthorizerRecord stored = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+        codeStore.claim(COMPONENT_APPID, "hash-2", T0, Duration.ofMinutes(5));
+        String oversized = "secret-access-" + "z".repeat(2000);
+
+        assertThatThrownBy(() -> authorizerStore.saveAuthorization(
+                authorization("wxa1", oversized, "refresh-2", List.of(9), T0.plusSeconds(60)), "hash-2"))
+                .isInstanceOf(StoreException.class);
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(stored);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-2")).get().returns(Status.PENDING, Claim::status);
+    }
+
+    @Test
+    void saveAuthorizationWhenOlderThanStoredStatusChangeThenRowUnchangedAndClaimDone() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(600));
+        AuthorizerRecord unauthorized = authorizerStore.find(COMPONENT_APPID, "wxa1").orElseThrow();
+        codeStore.claim(COMPONENT_APPID, "hash-old", T0, Duration.ofMinutes(5));
+
+        AuthorizerRecord returned = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-old", "refresh-old", List.of(2), T0.plusSeconds(300)), "hash-old");
+
+        assertThat(returned).isEqualTo(unauthorized).returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status)
+                .returns(null, AuthorizerRecord::refreshToken);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(unauthorized);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-old")).get().returns(Status.DONE, Claim::status);
+    }
+
+    @Test
+    void saveAuthorizationWhenLaterThanUnauthorizedThenAuthorizedAgain() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(600));
+
+        AuthorizerRecord saved = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-2", "refresh-2", List.of(4), T0.plusSeconds(900)), null);
+
+        assertThat(saved).returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("access-2", AuthorizerRecord::accessToken)
+                .returns("refresh-2", AuthorizerRecord::refreshToken)
+                .returns(3L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void saveRefreshedTokenWhenStoredExpiresEarlierThenReplacedAndRefreshTokenStored() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(9000),
+                "refresh-2")).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("access-2", AuthorizerRecord::accessToken)
+                .returns(T0.plusSeconds(9000), AuthorizerRecord::accessTokenExpiresAt)
+                .returns("refresh-2", AuthorizerRecord::refreshToken)
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns(2L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void saveRefreshedTokenWhenRefreshTokenEmptyOrNullThenStoredRefreshTokenKept() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-kept", List.of(1), T0), null);
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(9000), ""))
+                .isTrue();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-3", T0.plusSeconds(9600),
+                null)).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("access-3", AuthorizerRecord::accessToken)
+                .returns("refresh-kept", AuthorizerRecord::refreshToken);
+    }
+
+    @Test
+    void saveRefreshedTokenWhenStoredExpiresLaterOrSameThenStoredKeptAndFalse() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-later", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-earlier",
+                T0.plusSeconds(3600), "refresh-2")).isFalse();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-same", T0.plusSeconds(7200),
+                "refresh-2")).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("access-later", AuthorizerRecord::accessToken)
+                .returns("refresh-1", AuthorizerRecord::refreshToken)
+                .returns(1L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void saveRefreshedTokenWhenNotAuthorizedOrMissingThenFalseAndNothingWritten() {
+        authorizerStore.saveAuthorization(authorization("wxun", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxun", T0.plusSeconds(60));
+        authorizerStore.saveAuthorization(authorization("wxre", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxre", T0.plusSeconds(60));
+        AuthorizerRecord unauthorized = authorizerStore.find(COMPONENT_APPID, "wxun").orElseThrow();
+        AuthorizerRecord needsReauthorization = authorizerStore.find(COMPONENT_APPID, "wxre").orElseThrow();
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxun", "access-2", T0.plusSeconds(9000),
+                "refresh-2")).isFalse();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxre", "access-2", T0.plusSeconds(9000),
+                "refresh-2")).isFalse();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxnone", "access-2", T0.plusSeconds(9000),
+                "refresh-2")).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxun")).contains(unauthorized);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxre")).contains(needsReauthorization);
+        assertThat(rowCount("wechat_authorizer")).isEqualTo(2);
+    }
+
+    @Test
+    void expireAccessTokenWhenExactTokenThenPurgedOtherwiseKept() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxa1", "access-other")).isFalse();
+        assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxnone", "access-1")).isFalse();
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("access-1", AuthorizerRecord::accessToken).returns(1L, AuthorizerRecord::version);
+
+        assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxa1", "access-1")).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(null, AuthorizerRecord::accessTokenExpiresAt)
+                .returns("refresh-1", AuthorizerRecord::refreshToken)
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns(2L, AuthorizerRecord::version);
+        assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxa1", "access-1")).isFalse();
+        // A purged token counts as missing: any refreshed token is stored.
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(60), null))
+                .isTrue();
+    }
+
+    @Test
+    void saveInfoWhenRowExistsThenStoredElseFalse() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+        String info = "{\"nick_name\":\"店铺\",\"service_type_info\":{\"id\":2}}";
+
+        assertThat(authorizerStore.saveInfo(COMPONENT_APPID, "wxa1", info)).isTrue();
+        assertThat(authorizerStore.saveInfo(COMPONENT_APPID, "wxnone", info)).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get().returns(info, AuthorizerRecord::infoJson)
+                .returns(2L, AuthorizerRecord::version);
+        assertThat(rowCount("wechat_authorizer")).isEqualTo(1);
+    }
+
+    @Test
+    void markUnauthorizedWhenAuthorizedThenBothTokensPurged() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(60))).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status)
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(null, AuthorizerRecord::accessTokenExpiresAt)
+                .returns(null, AuthorizerRecord::refreshToken)
+                .returns(List.of(1), AuthorizerRecord::funcInfo)
+                .returns(2L, AuthorizerRecord::version);
+        assertThat(rawAuthorizer("refresh_token", "wxa1")).isNull();
+        assertThat(rawAuthorizer("access_token", "wxa1")).isNull();
+    }
+
+    @Test
+    void markUnauthorizedWhenOlderThanStoredAuthorizationThenIgnored() {
+        AuthorizerRecord stored = authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-1", "refresh-1", List.of(1), T0.plusSeconds(600)), null);
+
+        assertThat(authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(300))).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(stored);
+    }
+
+    @Test
+    void markUnauthorizedWhenNoRowThenRowInsertedAndOlderAuthorizationIgnored() {
+        assertThat(authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(600))).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(new AuthorizerRecord(COMPONENT_APPID,
+                "wxa1", AuthorizerStatus.UNAUTHORIZED, null, null, null, List.of(), "{}", null, CLOCK.instant(), 1));
+        assertThat(authorizerStore.saveAuthorization(
+                authorization("wxa1", "access-1", "refresh-1", List.of(1), T0.plusSeconds(300)), null))
+                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status);
+        assertThat(authorizerStore.countByStatus(COMPONENT_APPID)).containsExactly(Map.entry("UNAUTHORIZED", 1L));
+    }
+
+    @Test
+    void markUnauthorizedWhenSameEffectiveTimeAsAuthorizationThenApplied() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0)).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status);
+    }
+
+    @Test
+    void markNeedsReauthorizationWhenAuthorizedThenAccessTokenPurgedRefreshTokenKept() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
+
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60))).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.NEEDS_REAUTHORIZATION, AuthorizerRecord::status)
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(null, AuthorizerRecord::accessTokenExpiresAt)
+                .returns("refresh-refused", AuthorizerRecord::refreshToken)
+                .returns(2L, AuthorizerRecord::version);
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(120))).isFalse();
+    }
+
+    @Test
+    void markNeedsReauthorizationWhenUnauthorizedOrMissingOrOlderThenFalse() {
+        authorizerStore.saveAuthorization(authorization("wxun", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxun", T0.plusSeconds(60));
+        AuthorizerRecord newer = authorizerStore.saveAuthorization(
+                authorization("wxnew", "access-1", "refresh-1", List.of(1), T0.plusSeconds(600)), null);
+
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxun", T0.plusSeconds(120))).isFalse();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnone", T0)).isFalse();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnew", T0.plusSeconds(300)))
+                .isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxun")).get()
+                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxnew")).contains(newer);
+        assertThat(rowCount("wechat_authorizer")).isEqualTo(2);
+    }
+
+    @Test
+    void restoreRefreshTokenWhenAccountMissingThenInsertedAuthorized() {
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-listed", T0)).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(new AuthorizerRecord(COMPONENT_APPID,
+                "wxa1", AuthorizerStatus.AUTHORIZED, null, null, "refresh-listed", List.of(), "{}", null,
+                CLOCK.instant(), 1));
+        assertThat(authorizerStore.findDueForRefresh(COMPONENT_APPID, T0, 10)).extracting(
+                AuthorizerRecord::authorizerAppid).containsExactly("wxa1");
+    }
+
+    @Test
+    void restoreRefreshTokenWhenNeedsReauthorizationAndTokenDiffersThenRevived() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
+        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60));
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-refused",
+                T0.plusSeconds(120))).isFalse();
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-new", T0.plusSeconds(120)))
+                .isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("refresh-new", AuthorizerRecord::refreshToken)
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(List.of(1), AuthorizerRecord::funcInfo)
+                .returns(3L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void restoreRefreshTokenWhenAuthorizedThenChangedOnlyForAnotherToken() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-1", T0.plusSeconds(60)))
+                .isFalse();
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("access-1", AuthorizerRecord::accessToken).returns(1L, AuthorizerRecord::version);
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-2", T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("refresh-2", AuthorizerRecord::refreshToken)
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(2L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void restoreRefreshTokenWhenUnauthorizedThenRevivedUnlessWithdrawnLater() {
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxearly", T0);
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxlate", T0.plusSeconds(600));
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxearly", "refresh-e", T0.plusSeconds(300)))
+                .isTrue();
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxlate", "refresh-l", T0.plusSeconds(300)))
+                .isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxearly")).get()
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("refresh-e", AuthorizerRecord::refreshToken);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxlate")).get()
+                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status)
+                .returns(null, AuthorizerRecord::refreshToken);
+    }
+
+    @Test
+    void restoreRefreshTokenWhenAuthorizedWithoutRefreshTokenThenStoredWhateverTheTime() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", null, List.of(1), T0.plusSeconds(600)),
+                null);
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-listed", T0)).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("refresh-listed", AuthorizerRecord::refreshToken);
+        // The effective time stayed at the authorization's.
+        assertThat(authorizerStore.markUnauthorized(COMPONENT_APPID, "wxa1", T0.plusSeconds(300))).isFalse();
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-other", T0)).isFalse();
+    }
+
+    @Test
+    void restoreRefreshTokenWhenTokenEmptyOrNullThenIgnored() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "", T0.plusSeconds(60))).isFalse();
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", null, T0.plusSeconds(60))).isFalse();
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxnone", "", T0)).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("refresh-1", AuthorizerRecord::refreshToken).returns(1L, AuthorizerRecord::version);
+        assertThat(rowCount("wechat_authorizer")).isEqualTo(1);
+    }
+
+    @Test
+    void restoreRefreshTokenWhenTwentyConcurrentForMissingAccountThenOneRowAndOneInsert() throws Exception {
+        List<Boolean> changed = concurrently(20,
+                i -> authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-listed", T0));
+
+        assertThat(changed).containsOnlyOnce(true);
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("refresh-listed", AuthorizerRecord::refreshToken).returns(1L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void findDueForRefreshWhenFiftyRowsThenExactlyDueAuthorizedRowsWithRefreshTokenOrderedAndLimited() {
+        Instant expiringBefore = T0.plusSeconds(35 * 60);
+        List<String> missing = new ArrayList<>();
+        Map<String, Instant> expiring = new TreeMap<>();
+        for (int i = 0; i < 50; i++) {
+            String appid = String.format("wxdue%02d", i);
+            // Expiries run backwards, so that appid order and expiry order differ.
+            Instant expiresAt = T0.plusSeconds(60L * (60 - i));
+            switch (i % 10) {
+                case 0 -> {
+                    saveAuthorization(appid, "access", expiresAt, "refresh");
+                    authorizerStore.markUnauthorized(COMPONENT_APPID, appid, T0.plusSeconds(1));
+                }
+                case 1 -> {
+                    saveAuthorization(appid, "access", expiresAt, "refresh");
+                    authorizerStore.markNeedsReauthorization(COMPONENT_APPID, appid, T0.plusSeconds(1));
+                }
+                case 2 -> saveAuthorization(appid, "access", expiresAt, null);
+                case 3 -> {
+                    saveAuthorization(appid, null, null, "refresh");
+                    missing.add(appid);
+                }
+                case 4 -> {
+                    saveAuthorization(appid, "access-" + appid, expiresAt, "refresh");
+                    authorizerStore.expireAccessToken(COMPONENT_APPID, appid, "access-" + appid);
+                    missing.add(appid);
+                }
+                default -> {
+                    saveAuthorization(appid, "access", expiresAt, "refresh");
+                    if (!expiresAt.isAfter(expiringBefore)) {
+                        expiring.put(appid, expiresAt);
+                    }
+                }
+            }
+        }
+        authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wxdue03", null, null, "refresh",
+                List.of(), T0), null);
+        List<String> expected = new ArrayList<>(missing);
+        expiring.entrySet().stream().sorted(Map.Entry.<String, Instant>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey())).forEach(e -> expected.add(e.getKey()));
+        // 10 without access token; 15 expiring at or before expiringBefore, wxdue25 exactly at it.
+        assertThat(expected).hasSize(25).contains("wxdue25").doesNotContain("wxdue15", "wxdue00", "wxdue01",
+                "wxdue02");
+
+        assertThat(authorizerStore.findDueForRefresh(COMPONENT_APPID, expiringBefore, 100))
+                .extracting(AuthorizerRecord::authorizerAppid).containsExactlyElementsOf(expected);
+        assertThat(authorizerStore.findDueForRefresh(COMPONENT_APPID, expiringBefore, 12))
+                .extracting(AuthorizerRecord::authorizerAppid).containsExactlyElementsOf(expected.subList(0, 12));
+        assertThat(authorizerStore.findDueForRefresh(COMPONENT_APPID, expiringBefore, 100))
+                .allSatisfy(r -> assertThat(r.hasRefreshToken()).isTrue())
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(AuthorizerStatus.AUTHORIZED));
+    }
+
+    @Test
+    void countWithValidTokenWhenMixedRowsThenCountsAuthorizedRowsWhoseTokenExpiresAfterNow() {
+        saveAuthorization("wxvalid", "access", T0.plusSeconds(600), "refresh");
+        saveAuthorization("wxedge", "access", T0.plusSeconds(300), "refresh");
+        saveAuthorization("wxnotoken", null, null, "refresh");
+        saveAuthorization("wxgone", "access", T0.plusSeconds(600), "refresh");
+        authorizerStore.markUnauthorized(COMPONENT_APPID, "wxgone", T0.plusSeconds(1));
+        authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wxvalid", "access", T0.plusSeconds(600),
+                "refresh", List.of(), T0), null);
+
+        assertThat(authorizerStore.countWithValidToken(COMPONENT_APPID, T0.plusSeconds(299))).isEqualTo(2);
+        assertThat(authorizerStore.countWithValidToken(COMPONENT_APPID, T0.plusSeconds(300))).isEqualTo(1);
+        assertThat(authorizerStore.countWithValidToken(COMPONENT_APPID, T0.plusSeconds(600))).isZero();
+        assertThat(authorizerStore.countWithValidToken("wxnone", T0)).isZero();
+    }
+
+    @Test
+    void findAllAndFindByAuthorizerWhenSeveralComponentsThenRowsOrdered() {
+        saveAuthorization("wxb", "access", T0.plusSeconds(60), "refresh");
+        saveAuthorization("wxa", "access", T0.plusSeconds(60), "refresh");
+        authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wxa", "other-access", T0.plusSeconds(60),
+                "other-refresh", List.of(), T0), null);
+
+        assertThat(authorizerStore.findAll(COMPONENT_APPID)).extracting(AuthorizerRecord::authorizerAppid)
+                .containsExactly("wxa", "wxb");
+        assertThat(authorizerStore.findByAuthorizer("wxa")).extracting(AuthorizerRecord::componentAppid,
+                AuthorizerRecord::accessToken).containsExactly(tuple(COMPONENT_APPID, "access"),
+                        tuple(OTHER_APPID, "other-access"));
+        assertThat(authorizerStore.findByAuthorizer("wxnone")).isEmpty();
+        assertThat(authorizerStore.findAll("wxnone")).isEmpty();
+    }
+
+    @Test
+    void saveAuthorizationWhenSavedThenTokensSealedAtRestAndBoundToTheirRow() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access@@@plain", "refresh@@@plain", List.of(1), T0),
+                null);
+        authorizerStore.saveAuthorization(authorization("wxa2", "access-2", "refresh-2", List.of(1), T0), null);
+
+        assertThat(rawAuthorizer("access_token", "wxa1")).startsWith("v1:k1:").doesNotContain("access@@@plain");
+        assertThat(rawAuthorizer("refresh_token", "wxa1")).startsWith("v1:k1:").doesNotContain("refresh@@@plain");
+        update(dataSource, "UPDATE wechat_authorizer SET refresh_token = '" + rawAuthorizer("refresh_token", "wxa1")
+                + "' WHERE authorizer_appid = 'wxa2'");
+        assertThatThrownBy(() -> authorizerStore.find(COMPONENT_APPID, "wxa2")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("authentication failed").hasMessageNotContaining("plain");
+    }
+
+    // --- authorization states
+
+    @Test
+    void consumeWhenValidThenConsumedOnceThenAlreadyUsed() {
+        AuthorizationState state = new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1",
+                "https://shop.example/after?x=1", T0, T0.plusSeconds(600));
+        stateStore.save("state-hash-1", state);
+
+        Consumed first = stateStore.consume("state-hash-1", T0.plusSeconds(30));
+        Consumed second = stateStore.consume("state-hash-1", T0.plusSeconds(31));
+
+        assertThat(first).isEqualTo(new Consumed(CONSUMED, Optional.of(state)));
+        assertThat(second).isEqualTo(new Consumed(ALREADY_USED, Optional.empty()));
+        assertThat(rawLongOrNull("SELECT used_at FROM wechat_authorization_state WHERE state_hash = ?",
+                "state-hash-1")).isEqualTo(T0.plusSeconds(30).toEpochMilli());
+    }
+
+    @Test
+    void consumeWhenReturnToNullThenConsumedWithNull() {
+        AuthorizationState state = new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1", null, T0,
+                T0.plusSeconds(600));
+        stateStore.save("state-hash-1", state);
+
+        assertThat(stateStore.consume("state-hash-1", T0).state()).contains(state);
+    }
+
+    @Test
+    void consumeWhenUnknownThenUnknown() {
+        assertThat(stateStore.consume("state-hash-none", T0))
+                .isEqualTo(new Consumed(UNKNOWN, Optional.empty()));
+    }
+
+    @Test
+    void consumeWhenExpiredThenExpiredAndNotUsed() {
+        stateStore.save("state-hash-1", new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1", null, T0,
+                T0.plusSeconds(600)));
+
+        assertThat(stateStore.consume("state-hash-1", T0.plusSeconds(600)))
+                .isEqualTo(new Consumed(EXPIRED, Optional.empty()));
+        assertThat(stateStore.consume("state-hash-1", T0.plusSeconds(601)).outcome()).isEqualTo(EXPIRED);
+        assertThat(rawLongOrNull("SELECT used_at FROM wechat_authorization_state WHERE state_hash = ?",
+                "state-hash-1")).isNull();
+    }
+
+    @Test
+    void consumeWhenUsedAndExpiredThenAlreadyUsed() {
+        stateStore.save("state-hash-1", new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1", null, T0,
+                T0.plusSeconds(600)));
+        stateStore.consume("state-hash-1", T0);
+
+        assertThat(stateStore.consume("state-hash-1", T0.plusSeconds(900)).outcome())
+                .isEqualTo(ALREADY_USED);
+    }
+
+    @Test
+    void consumeWhenTwentyConcurrentConsumersThenExactlyOneConsumed() throws Exception {
+        stateStore.save("state-hash-1", new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1", null, T0,
+                T0.plusSeconds(600)));
+
+        List<AuthorizationStateStore.Outcome> outcomes = concurrently(20,
+                i -> stateStore.consume("state-hash-1", T0.plusSeconds(1 + i)).outcome());
+
+        assertThat(outcomes).containsOnlyOnce(CONSUMED).containsOnly(CONSUMED, ALREADY_USED);
+    }
+
+    @Test
+    void saveWhenStateHashRepeatedThenStoreExceptionAndFirstKept() {
+        AuthorizationState first = new AuthorizationState(COMPONENT_APPID, "preauthcode@@@1", null, T0,
+                T0.plusSeconds(600));
+        stateStore.save("state-hash-1", first);
+
+        assertThatThrownBy(() -> stateStore.save("state-hash-1", new AuthorizationState(COMPONENT_APPID,
+                "preauthcode@@@2", null, T0, T0.plusSeconds(600)))).isInstanceOf(StoreException.class);
+
+        assertThat(stateStore.consume("state-hash-1", T0).state()).contains(first);
+    }
+
+    @Test
+    void saveWhenReturnToTooLongThenIllegalArgumentAndNothingWritten() {
+        String returnTo = "https://shop.example/" + "p".repeat(2048);
+
+        assertThatThrownBy(() -> stateStore.save("state-hash-1", new AuthorizationState(COMPONENT_APPID,
+                "preauthcode@@@1", returnTo, T0, T0.plusSeconds(600)))).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(rowCount("wechat_authorization_state")).isZero();
+    }
+
+    @Test
+    void deleteExpiredWhenSomeExpiredThenOnlyThoseDeleted() {
+        stateStore.save("state-old", new AuthorizationState(COMPONENT_APPID, "c1", null, T0, T0.plusSeconds(60)));
+        stateStore.save("state-old-used", new AuthorizationState(COMPONENT_APPID, "c2", null, T0,
+                T0.plusSeconds(120)));
+        stateStore.consume("state-old-used", T0);
+        stateStore.save("state-edge", new AuthorizationState(COMPONENT_APPID, "c3", null, T0, T0.plusSeconds(300)));
+        stateStore.save("state-new", new AuthorizationState(COMPONENT_APPID, "c4", null, T0, T0.plusSeconds(600)));
+
+        assertThat(stateStore.deleteExpired(T0.plusSeconds(300))).isEqualTo(2);
+
+        assertThat(stateStore.consume("state-old", T0).outcome()).isEqualTo(UNKNOWN);
+        assertThat(stateStore.consume("state-edge", T0).outcome()).isEqualTo(CONSUMED);
+        assertThat(stateStore.consume("state-new", T0).outcome()).isEqualTo(CONSUMED);
+    }
+
+    // --- authorization code claims
+
+    @Test
+    void claimWhenFirstThenEmptyAndSecondSeesPending() {
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5))).isEmpty();
+
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(10), Duration.ofMinutes(5)))
+                .contains(new Claim(COMPONENT_APPID, "hash-1", Status.PENDING, null, null, T0));
+        assertThat(codeStore.claim(OTHER_APPID, "hash-1", T0, Duration.ofMinutes(5))).isEmpty();
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-none")).isEmpty();
+    }
+
+    @Test
+    void claimWhenTwentyConcurrentClaimersThenExactlyOneEmptyOthersSeePending() throws Exception {
+        List<Optional<Claim>> results = concurrently(20,
+                i -> codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5)));
+
+        assertThat(results).filteredOn(Optional::isEmpty).hasSize(1);
+        assertThat(results).filteredOn(Optional::isPresent).hasSize(19)
+                .allSatisfy(r -> assertThat(r).get().returns(Status.PENDING, Claim::status));
+    }
+
+    @Test
+    void claimWhenPendingIsStaleThenTakenOverElseExistingReturned() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(300), Duration.ofMinutes(5)))
+                .get().returns(T0, Claim::claimedAt);
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(301), Duration.ofMinutes(5)))
+                .isEmpty();
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.PENDING, Claim::status)
+                .returns(T0.plusSeconds(301), Claim::claimedAt);
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(302), Duration.ofMinutes(5)))
+                .get().returns(T0.plusSeconds(301), Claim::claimedAt);
+    }
+
+    @Test
+    void claimWhenTwentyConcurrentClaimersOfStalePendingThenExactlyOneTakesOver() throws Exception {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+        Instant later = T0.plusSeconds(600);
+
+        List<Optional<Claim>> results = concurrently(20,
+                i -> codeStore.claim(COMPONENT_APPID, "hash-1", later, Duration.ofMinutes(5)));
+
+        assertThat(results).filteredOn(Optional::isEmpty).hasSize(1);
+        assertThat(results).filteredOn(Optional::isPresent).hasSize(19).allSatisfy(
+                r -> assertThat(r).contains(new Claim(COMPONENT_APPID, "hash-1", Status.PENDING, null, null, later)));
+    }
+
+    @Test
+    void failWhenPendingThenFailedWithErrcodeAndNeverTakenOver() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+        codeStore.claim(COMPONENT_APPID, "hash-2", T0, Duration.ofMinutes(5));
+
+        codeStore.fail(COMPONENT_APPID, "hash-1", 61010, T0.plusSeconds(5));
+        codeStore.fail(COMPONENT_APPID, "hash-2", null, T0.plusSeconds(5));
+
+        Claim failed = new Claim(COMPONENT_APPID, "hash-1", Status.FAILED, null, 61010, T0);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).contains(failed);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-2")).contains(
+                new Claim(COMPONENT_APPID, "hash-2", Status.FAILED, null, null, T0));
+        assertThat(rawCode("completed_at", "hash-1")).isEqualTo(String.valueOf(T0.plusSeconds(5).toEpochMilli()));
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(3600), Duration.ofMinutes(5)))
+                .contains(failed);
+    }
+
+    @Test
+    void failWhenDoneOrMissingThenNothingChanged() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), "hash-1");
+
+        codeStore.fail(COMPONENT_APPID, "hash-1", 61010, T0.plusSeconds(5));
+        codeStore.fail(COMPONENT_APPID, "hash-none", 61010, T0.plusSeconds(5));
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.DONE, Claim::status)
+                .returns(null, Claim::errcode);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-none")).isEmpty();
+    }
+
+    // --- push processing
+
+    @Test
+    void findUnprocessedWhenPushesOfAllKindsThenAuthorizationPushesOldestFirstWithOpenedPayload() {
+        pushStore.record(ticketPush(COMPONENT_APPID, "ticket-1", T0));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa1", null,
+                T0.plusSeconds(300), T0.plusSeconds(302)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UPDATE_AUTHORIZED, "wxa2", "code-2",
+                T0.plusSeconds(300), T0.plusSeconds(301)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1",
+                T0.plusSeconds(60), T0.plusSeconds(900)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, "notify_third_fasteregister", "wxa3", null,
+                T0.plusSeconds(10), T0.plusSeconds(11)));
+        pushStore.record(authorizationPush(OTHER_APPID, InfoType.AUTHORIZED, "wxa1", "code-other", T0,
+                T0.plusSeconds(1)));
+
+        List<StoredEvent> events = pushStore.findUnprocessed(COMPONENT_APPID, 10);
+
+        assertThat(events).extracting(e -> e.push().infoType()).containsExactly(InfoType.AUTHORIZED,
+                InfoType.UPDATE_AUTHORIZED, InfoType.UNAUTHORIZED);
+        StoredEvent authorized = events.get(0);
+        assertThat(authorized.attempts()).isZero();
+        assertThat(authorized.push()).returns(COMPONENT_APPID, ComponentPush::componentAppid)
+                .returns(T0.plusSeconds(60), ComponentPush::createTime);
+        assertThat(authorized.push().authorizerAppid()).contains("wxa1");
+        assertThat(authorized.push().field("AuthorizationCode")).contains("code-1");
+        assertThat(authorized.push().field("AuthorizationCodeExpiredTime"))
+                .contains(String.valueOf(T0.plusSeconds(60 + 3600).getEpochSecond()));
+        assertThat(events.get(1).push().field("AuthorizationCode")).contains("code-2");
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 2)).extracting(StoredEvent::id)
+                .containsExactly(events.get(0).id(), events.get(1).id());
+        assertThat(pushStore.findUnprocessed(OTHER_APPID, 10)).singleElement()
+                .satisfies(e -> assertThat(e.push().field("AuthorizationCode")).contains("code-other"));
+    }
+
+    @Test
+    void markProcessedWhenCalledTwiceThenSecondFalseAndEventNoLongerReturned() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0,
+                T0.plusSeconds(1)));
+        String id = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
+
+        assertThat(pushStore.markProcessed(id, T0.plusSeconds(5))).isTrue();
+        assertThat(pushStore.markProcessed(id, T0.plusSeconds(6))).isFalse();
+        assertThat(pushStore.markProcessed("no-such-event", T0)).isFalse();
+
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
+        assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo(JdbcPushStore.STATUS_PROCESSED);
+        assertThat(rawLong("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo(T0.plusSeconds(5).toEpochMilli());
+    }
+
+    @Test
+    void markFailedWhenAttemptsReachMaximumThenFailedAndNoLongerReturned() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0,
+                T0.plusSeconds(1)));
+        String id = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
+
+        pushStore.markFailed(id, T0.plusSeconds(10), "errcode 61010", 3);
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).singleElement()
+                .returns(1, StoredEvent::attempts);
+        pushStore.markFailed(id, T0.plusSeconds(20), "e".repeat(600), 3);
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).singleElement()
+                .returns(2, StoredEvent::attempts);
+        assertThat(rawString("SELECT last_error FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo("e".repeat(JdbcPushStore.MAX_ERROR_LENGTH));
+        assertThat(rawLongOrNull("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", id)).isNull();
+
+        pushStore.markFailed(id, T0.plusSeconds(30), "timeout", 3);
+
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
+        assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo(JdbcPushStore.STATUS_FAILED);
+        assertThat(rawString("SELECT last_error FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo("timeout");
+        assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isEqualTo(3);
+        assertThat(rawLong("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo(T0.plusSeconds(30).toEpochMilli());
+        pushStore.markFailed(id, T0.plusSeconds(40), "again", 3);
+        assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isEqualTo(3);
+        assertThat(pushStore.markProcessed(id, T0.plusSeconds(50))).isFalse();
+    }
+
+    @Test
+    void markFailedWhenProcessedThenNothingChanged() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa1", null, T0,
+                T0.plusSeconds(1)));
+        String id = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
+        pushStore.markProcessed(id, T0.plusSeconds(5));
+
+        pushStore.markFailed(id, T0.plusSeconds(10), "late failure", 1);
+
+        assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", id))
+                .isEqualTo(JdbcPushStore.STATUS_PROCESSED);
+        assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isZero();
+    }
+
+    @Test
+    void findUnprocessedWhenOnlyTicketPushesThenEmpty() {
+        pushStore.record(ticketPush(COMPONENT_APPID, "ticket-1", T0));
+        pushStore.record(ticketPush(COMPONENT_APPID, "ticket-2", T0.plusSeconds(600)));
+
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
+    }
+
     // --- helpers
+
+    private void saveAuthorization(String authorizerAppid, String accessToken, Instant expiresAt,
+            String refreshToken) {
+        authorizerStore.saveAuthorization(new Authorization(COMPONENT_APPID, authorizerAppid, accessToken, expiresAt,
+                refreshToken, List.of(1), T0), null);
+    }
+
+    /** An authorization of {@link StoredPushes#COMPONENT_APPID} whose access token lives 2 hours from T0. */
+    private static Authorization authorization(String authorizerAppid, String accessToken, String refreshToken,
+            List<Integer> funcInfo, Instant authorizedAt) {
+        return new Authorization(COMPONENT_APPID, authorizerAppid, accessToken,
+                authorizedAt.plusSeconds(7200), refreshToken, funcInfo, authorizedAt);
+    }
+
+    /** Runs {@code task} for 0 to n-1 on n threads released together. */
+    private static <T> List<T> concurrently(int n, IntFunction<T> task) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    return task.apply(index);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private String rawAuthorizer(String column, String authorizerAppid) {
+        Object value = rawValue("SELECT " + column + " FROM wechat_authorizer WHERE component_appid = ?"
+                + " AND authorizer_appid = ?", COMPONENT_APPID, authorizerAppid);
+        return value == null ? null : value.toString();
+    }
+
+    private String rawCode(String column, String codeHash) {
+        Object value = rawValue("SELECT " + column + " FROM wechat_authorization_code WHERE component_appid = ?"
+                + " AND code_hash = ?", COMPONENT_APPID, codeHash);
+        return value == null ? null : value.toString();
+    }
+
+    private Long rawLongOrNull(String sql, String key) {
+        Object value = rawValue(sql, key);
+        return value == null ? null : ((Number) value).longValue();
+    }
+
+    /** The single value of a single-row query with string parameters. */
+    private Object rawValue(String sql, String... parameters) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                assertThat(rs.next()).as("a row for %s", sql).isTrue();
+                Object value = rs.getObject(1);
+                if (value instanceof java.sql.Clob clob) {
+                    value = clob.getSubString(1, (int) clob.length());
+                }
+                assertThat(rs.next()).as("a single row for %s", sql).isFalse();
+                return value;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private String rawTicketColumns() {
         return rawString("SELECT verify_ticket FROM wechat_component WHERE component_appid = ?", COMPONENT_APPID) + "|"

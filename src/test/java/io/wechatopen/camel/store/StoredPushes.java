@@ -1,6 +1,7 @@
 package io.wechatopen.camel.store;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +43,29 @@ public final class StoredPushes {
                 Map.of("AppId", appid, "InfoType", InfoType.AUTHORIZED, "AuthorizerAppid", AUTHORIZER_APPID,
                         "AuthorizationCode", authorizationCode));
         return delivery(push, xml, createTime.plusSeconds(1));
+    }
+
+    /**
+     * An authorization push ({@code authorized}, {@code updateauthorized}, {@code unauthorized}, or any other
+     * InfoType) of {@code authorizerAppid}, received at {@code receivedAt}. With a non-null {@code authorizationCode}
+     * it carries {@code AuthorizationCode} and {@code AuthorizationCodeExpiredTime} (CreateTime + 1 hour).
+     */
+    public static ReceivedPush authorizationPush(String appid, String infoType, String authorizerAppid,
+            String authorizationCode, Instant createTime, Instant receivedAt) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("AppId", appid);
+        fields.put("CreateTime", String.valueOf(createTime.getEpochSecond()));
+        fields.put("InfoType", infoType);
+        fields.put("AuthorizerAppid", authorizerAppid);
+        if (authorizationCode != null) {
+            fields.put("AuthorizationCode", authorizationCode);
+            fields.put("AuthorizationCodeExpiredTime", String.valueOf(createTime.getEpochSecond() + 3600));
+        }
+        StringBuilder xml = new StringBuilder("<xml>");
+        fields.forEach((name, value) -> xml.append('<').append(name).append("><![CDATA[").append(value)
+                .append("]]></").append(name).append('>'));
+        xml.append("</xml>");
+        return delivery(new ComponentPush(appid, infoType, createTime, fields), xml.toString(), receivedAt);
     }
 
     /** A ticket push (by InfoType) whose ComponentVerifyTicket field is missing. */

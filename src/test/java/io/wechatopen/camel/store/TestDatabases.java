@@ -248,7 +248,7 @@ public final class TestDatabases {
             try (Connection connection = dataSource.getConnection();
                     Statement statement = connection.createStatement()) {
                 for (String table : new String[] {"wechat_authorization_event", "wechat_authorizer",
-                        "wechat_component"}) {
+                        "wechat_component", "wechat_authorization_state", "wechat_authorization_code"}) {
                     statement.executeUpdate("DELETE FROM " + table);
                 }
             } catch (SQLException e) {

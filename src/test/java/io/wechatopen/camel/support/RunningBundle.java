@@ -141,6 +141,67 @@ public final class RunningBundle implements AutoCloseable {
         }
     }
 
+    /** {@code GET /wechat/authorize/start?query}, not following the redirect. */
+    public HttpResponse<String> startAuthorization(String query) throws IOException, InterruptedException {
+        return get(baseUrl() + "/authorize/start" + (query == null || query.isEmpty() ? "" : "?" + query), null);
+    }
+
+    /** The decoded query parameters of a URL (the fragment dropped). */
+    public static Map<String, String> queryOf(String url) {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = URI.create(url.replace("#wechat_redirect", "")).getRawQuery();
+        if (raw == null) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            query.put(java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    /**
+     * A merchant approves through the sandbox's control API (which also sends the {@code authorized} push).
+     *
+     * @return the sandbox's reply: auth_code, authorizer_appid, redirect_url
+     */
+    public JsonNode approve(String preAuthCode, String authorizerAppid) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("pre_auth_code", preAuthCode, "authorizer_appid",
+                authorizerAppid));
+        HttpResponse<String> response = post(sandboxUrl() + "/sandbox/authorizations", "application/json", body);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("approval refused: " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /**
+     * The whole flow without a browser: start, approve in the sandbox, follow WeChat's redirect to our callback.
+     *
+     * @return the callback's answer
+     */
+    public HttpResponse<String> authorize(String authorizerAppid) throws IOException, InterruptedException {
+        HttpResponse<String> start = startAuthorization("");
+        if (start.statusCode() != 302) {
+            throw new IllegalStateException("start answered " + start.statusCode() + ": " + start.body());
+        }
+        String location = start.headers().firstValue("Location").orElseThrow();
+        JsonNode approval = approve(queryOf(location).get("pre_auth_code"), authorizerAppid);
+        return get(approval.path("redirect_url").asText(), null);
+    }
+
+    /** Posts to a sandbox control path. */
+    public HttpResponse<String> sandboxControl(String path, String json) throws IOException, InterruptedException {
+        return post(sandboxUrl() + path, "application/json", json == null ? "" : json);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
     /** Runs a single-number query, e.g. {@code SELECT COUNT(*) FROM wechat_authorization_event}. */
     public long count(String sql, Object... parameters) throws SQLException {
         try (Connection connection = dataSource().getConnection();

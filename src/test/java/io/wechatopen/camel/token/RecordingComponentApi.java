@@ -44,4 +44,32 @@ final class RecordingComponentApi implements ComponentApiClient {
     public void startPushTicket(String componentAppid, String appsecret) {
         startPushCalls.incrementAndGet();
     }
+
+    @Override
+    public io.wechatopen.camel.api.dto.PreAuthCodeResponse createPreAuthCode(String componentAppid) {
+        throw new UnsupportedOperationException("not used by the component token tests");
+    }
+
+    @Override
+    public io.wechatopen.camel.api.dto.QueryAuthResponse queryAuth(String componentAppid, String code) {
+        throw new UnsupportedOperationException("not used by the component token tests");
+    }
+
+    @Override
+    public io.wechatopen.camel.api.dto.AuthorizerTokenResponse authorizerToken(String componentAppid,
+            String authorizerAppid, String refreshToken) {
+        throw new UnsupportedOperationException("not used by the component token tests");
+    }
+
+    @Override
+    public io.wechatopen.camel.api.dto.AuthorizerInfoResponse authorizerInfo(String componentAppid,
+            String authorizerAppid) {
+        throw new UnsupportedOperationException("not used by the component token tests");
+    }
+
+    @Override
+    public io.wechatopen.camel.api.dto.AuthorizerListResponse authorizerList(String componentAppid, int offset,
+            int count) {
+        throw new UnsupportedOperationException("not used by the component token tests");
+    }
 }

@@ -1,0 +1,90 @@
+package io.wechatopen.camel.routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import io.wechatopen.camel.camel.AuthorizationPages;
+import io.wechatopen.camel.token.AuthorizationEventProcessor;
+import io.wechatopen.camel.token.AuthorizerReconciler;
+import io.wechatopen.camel.token.AuthorizerTokenManager;
+
+/**
+ * The authorization flow and the authorizer upkeep behind the YAML triggers:
+ * <ul>
+ * <li>{@code direct:wechat-authorize-page-render}, {@code direct:wechat-preauth-code-create},
+ * {@code direct:wechat-authorization-exchange}: the entry page, the start (302 to WeChat) and the callback; in, the
+ * HTTP request; out, the HTML reply.</li>
+ * <li>{@code seda:wechat-authorization-event-handle}: processes the stored authorization pushes of every
+ * component (one consumer; safe alongside other instances).</li>
+ * <li>{@code direct:wechat-authorizer-token-refresh-due}: refreshes every authorizer token within the skew of
+ * expiry, with bounded concurrency and a rate limit.</li>
+ * <li>{@code direct:wechat-authorizer-list-reconcile}: compares the store with {@code api_get_authorizer_list}.</li>
+ * </ul>
+ */
+public final class AuthorizationRoutes extends RouteBuilder {
+
+    private final AuthorizationPages pages;
+    private final AuthorizationEventProcessor events;
+    private final AuthorizerTokenManager tokens;
+    private final AuthorizerReconciler reconciler;
+    private final java.util.Set<String> componentAppids;
+    private final io.wechatopen.camel.config.AuthorizeSettings settings;
+
+    public AuthorizationRoutes(AuthorizationPages pages, AuthorizationEventProcessor events,
+            AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, java.util.Set<String> componentAppids,
+            io.wechatopen.camel.config.AuthorizeSettings settings) {
+        this.pages = pages;
+        this.events = events;
+        this.tokens = tokens;
+        this.reconciler = reconciler;
+        this.componentAppids = java.util.Set.copyOf(componentAppids);
+        this.settings = settings;
+    }
+
+    @Override
+    public void configure() {
+        java.util.concurrent.ExecutorService refreshPool = getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "wechat-authorizer-refresh", settings.refreshConcurrency());
+        // Errors go back to the calling HTTP route, whose wechat-callback-errors answers 500.
+        from("direct:wechat-authorize-page-render").routeId("wechat-authorize-page-render")
+                .errorHandler(noErrorHandler())
+                .bean(pages, "entry");
+        from("direct:wechat-preauth-code-create").routeId("wechat-preauth-code-create")
+                .errorHandler(noErrorHandler())
+                .bean(pages, "start").id("save-authorization-state");
+        from("direct:wechat-authorization-exchange").routeId("wechat-authorization-exchange")
+                .errorHandler(noErrorHandler())
+                .bean(pages, "callback").id("save-authorization");
+
+        from("seda:wechat-authorization-event-handle").routeId("wechat-authorization-event-handle")
+                .routeConfigurationId("wechat-schedule-errors")
+                .setBody(constant(componentAppids))
+                .split(body())
+                    .bean(events, "processPending").id("save-authorization-events")
+                .end();
+
+        from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
+                .routeConfigurationId("wechat-schedule-errors")
+                .setBody(constant(componentAppids))
+                .split(body())
+                    .setHeader("WeChatComponentAppid", body())
+                    .setBody(method(tokens, "dueForRefresh(${header.WeChatComponentAppid}, " + settings.refreshBatch()
+                            + ")"))
+                    .split(body()).parallelProcessing().executorService(refreshPool)
+                        .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
+                        .to("direct:wechat-authorizer-token-refresh")
+                    .end()
+                .end();
+
+        from("direct:wechat-authorizer-token-refresh").routeId("wechat-authorizer-token-refresh")
+                .routeConfigurationId("wechat-schedule-errors")
+                .bean(tokens, "refreshIfDue(${body.componentAppid}, ${body.authorizerAppid})")
+                .id("save-authorizer-token");
+
+        from("direct:wechat-authorizer-list-reconcile").routeId("wechat-authorizer-list-reconcile")
+                .routeConfigurationId("wechat-schedule-errors")
+                .setBody(constant(componentAppids))
+                .split(body())
+                    .bean(reconciler, "reconcile").id("save-reconciled-authorizers")
+                .end();
+    }
+}

@@ -1,0 +1,114 @@
+package io.wechatopen.camel.token;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.wechatopen.camel.api.ComponentApiClient;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.model.AuthorizationChange;
+import io.wechatopen.camel.model.AuthorizerRecord;
+import io.wechatopen.camel.model.AuthorizerStatus;
+import io.wechatopen.camel.store.AuthorizerStore;
+
+/**
+ * Compares the store with WeChat's {@code api_get_authorizer_list}: accounts WeChat lists that we miss are added
+ * (their refresh token recovered) and their facts read; a refresh token that differs from ours (or revives an
+ * account that needed re-authorization) is recovered; accounts we hold as AUTHORIZED that WeChat does not list
+ * are reported as drift (not changed: the list may lag behind a fresh authorization).
+ */
+public final class AuthorizerReconciler {
+
+    private static final int PAGE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizerReconciler.class);
+
+    /**
+     * @param listed accounts WeChat listed
+     * @param added accounts added to the store
+     * @param recovered accounts whose refresh token was recovered
+     * @param drift AUTHORIZED accounts WeChat did not list
+     * @param at when the reconciliation ran
+     */
+    public record Result(int listed, List<String> added, List<String> recovered, List<String> drift, Instant at) {
+    }
+
+    private final ComponentApiClient api;
+    private final AuthorizerStore store;
+    private final AuthorizationExchanger exchanger;
+    private final AuthorizationListener listener;
+    private final Clock clock;
+    private final java.util.Map<String, Result> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public AuthorizerReconciler(ComponentApiClient api, AuthorizerStore store, AuthorizationExchanger exchanger,
+            AuthorizationListener listener, Clock clock) {
+        this.api = api;
+        this.store = store;
+        this.exchanger = exchanger;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Runs one reconciliation of a component. */
+    public Result reconcile(String componentAppid) {
+        List<AuthorizerListResponse.Item> items = new ArrayList<>();
+        for (int offset = 0;; offset += PAGE) {
+            AuthorizerListResponse page = api.authorizerList(componentAppid, offset, PAGE);
+            List<AuthorizerListResponse.Item> list = page.list() == null ? List.of() : page.list();
+            items.addAll(list);
+            if (list.isEmpty() || offset + list.size() >= page.totalCount()) {
+                break;
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<String> recovered = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (AuthorizerListResponse.Item item : items) {
+            listed.add(item.authorizerAppid());
+            String token = item.refreshToken();
+            if (token == null || token.isEmpty()) {
+                // Not exchanged yet: the callback or the authorized push will do it.
+                continue;
+            }
+            Optional<AuthorizerRecord> known = store.find(componentAppid, item.authorizerAppid());
+            if (known.isPresent() && token.equals(known.get().refreshToken())
+                    && known.get().status() == AuthorizerStatus.AUTHORIZED) {
+                continue;
+            }
+            // WeChat's auth_time orders this against a withdrawal we may have stored.
+            Instant authorizedAt = Instant.ofEpochSecond(item.authTime());
+            if (store.restoreRefreshToken(componentAppid, item.authorizerAppid(), token, authorizedAt)) {
+                (known.isPresent() ? recovered : added).add(item.authorizerAppid());
+                exchanger.readAccountFacts(componentAppid, item.authorizerAppid());
+                listener.changed(new AuthorizationChange(componentAppid, item.authorizerAppid(),
+                        AuthorizationChange.Kind.RECOVERED, clock.instant(),
+                        known.map(AuthorizerRecord::funcInfo).orElse(List.of()),
+                        known.isPresent() ? "refresh token recovered from api_get_authorizer_list"
+                                : "authorization found in api_get_authorizer_list"));
+            }
+        }
+        List<String> drift = store.findAll(componentAppid).stream()
+                .filter(r -> r.status() == AuthorizerStatus.AUTHORIZED && !listed.contains(r.authorizerAppid()))
+                .map(AuthorizerRecord::authorizerAppid).toList();
+        if (!drift.isEmpty()) {
+            LOG.warn("Component {}: {} account(s) stored as AUTHORIZED are not in api_get_authorizer_list: {}",
+                    componentAppid, drift.size(), drift.size() > 20 ? drift.subList(0, 20) + "..." : drift);
+        }
+        Result result = new Result(items.size(), added, recovered, drift, clock.instant());
+        last.put(componentAppid, result);
+        LOG.info("Reconciled component {}: {} listed, {} added, {} recovered, {} drift", componentAppid,
+                items.size(), added.size(), recovered.size(), drift.size());
+        return result;
+    }
+
+    /** The last reconciliation of a component on this instance, if any. */
+    public Optional<Result> last(String componentAppid) {
+        return Optional.ofNullable(last.get(componentAppid));
+    }
+}
