@@ -16,7 +16,8 @@ import org.apache.camel.Exchange;
  * Serves the simulated WeChat component APIs over HTTP: parses the JSON body, records the call, applies injected
  * faults and otherwise delegates to {@link SandboxState}. Each API route calls {@link #admit} first, waits
  * {@link SandboxReply#LATENCY_MS}, then calls the API's method, which leaves the reply as described in
- * {@link SandboxReply}.
+ * {@link SandboxReply}. {@link SandboxAuthorizerApiHandler} serves the authorization APIs with the same admission,
+ * faults and replies.
  */
 public final class SandboxApiHandler {
 
@@ -74,26 +75,46 @@ public final class SandboxApiHandler {
     /**
      * Applies the admitted call's fault, or answers 47001 to a body that is not a JSON object, or runs the API.
      *
-     * @return the JSON reply, or {@code null} when a fault replaced it by a bare HTTP status
+     * @return the API's JSON reply, or {@code null} when an injected fault replaced it
      */
     private Map<String, Object> answer(Exchange exchange, Function<JsonNode, Map<String, Object>> api) {
-        Call call = exchange.getProperty(CALL, Call.class);
-        SandboxFault fault = call.fault();
-        if (fault != null && fault.httpStatus() != null) {
-            SandboxReply.text(exchange, fault.httpStatus(), HttpResponseStatus.valueOf(fault.httpStatus()).toString());
+        if (faulted(exchange)) {
             return null;
         }
-        Map<String, Object> reply;
-        if (fault != null && fault.errcode() != null) {
-            reply = SandboxErrors.body(fault.errcode(), state.clock().instant());
-        } else if (call.json() == null) {
-            reply = SandboxErrors.body(SandboxErrors.DATA_FORMAT_ERROR, state.clock().instant());
-        } else {
-            reply = api.apply(call.json());
-        }
-        // WeChat answers HTTP 200 also when errcode is not 0
-        SandboxReply.json(exchange, mapper, 200, SandboxReply.WECHAT_JSON, reply);
+        JsonNode json = json(exchange);
+        Map<String, Object> reply = json == null
+                ? SandboxErrors.body(SandboxErrors.DATA_FORMAT_ERROR, state.clock().instant())
+                : api.apply(json);
+        reply(exchange, reply);
         return reply;
+    }
+
+    /**
+     * Answers with the admitted call's injected errcode or HTTP status, if its fault has one.
+     *
+     * @return whether the fault is the reply (the API must not run)
+     */
+    boolean faulted(Exchange exchange) {
+        SandboxFault fault = exchange.getProperty(CALL, Call.class).fault();
+        if (fault != null && fault.httpStatus() != null) {
+            SandboxReply.text(exchange, fault.httpStatus(), HttpResponseStatus.valueOf(fault.httpStatus()).toString());
+            return true;
+        }
+        if (fault != null && fault.errcode() != null) {
+            reply(exchange, SandboxErrors.body(fault.errcode(), state.clock().instant()));
+            return true;
+        }
+        return false;
+    }
+
+    /** The admitted call's body when it is a JSON object, else {@code null}. */
+    static JsonNode json(Exchange exchange) {
+        return exchange.getProperty(CALL, Call.class).json();
+    }
+
+    /** Leaves a WeChat API reply: HTTP 200 with the JSON body, also when errcode is not 0 (as WeChat). */
+    void reply(Exchange exchange, Map<String, Object> body) {
+        SandboxReply.json(exchange, mapper, 200, SandboxReply.WECHAT_JSON, body);
     }
 
     private JsonNode parseObject(String text) {
@@ -108,7 +129,8 @@ public final class SandboxApiHandler {
         }
     }
 
-    private static String text(JsonNode body, String field) {
+    /** A top-level value field of a JSON object as text, or {@code null} when absent, null or not a value. */
+    static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         return value == null || value.isNull() || !value.isValueNode() ? null : value.asText();
     }

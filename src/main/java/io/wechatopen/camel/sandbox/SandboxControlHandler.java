@@ -30,12 +30,12 @@ public final class SandboxControlHandler {
     }
 
     /**
-     * Answers {@code POST /sandbox/tickets/push} from the {@link SandboxTicketPusher#RESULT} of the push just made:
+     * Answers {@code POST /sandbox/tickets/push} from the {@link SandboxPusher#RESULT} of the push just made:
      * {@code {"pushed":true,"status":N,"response":"...","accepted":bool}} when the receiver answered, else
      * {@code {"pushed":false,"reason":"..."}}.
      */
     public void pushReply(Exchange exchange) {
-        SandboxPushResult result = exchange.getProperty(SandboxTicketPusher.RESULT, SandboxPushResult.class);
+        SandboxPushResult result = exchange.getProperty(SandboxPusher.RESULT, SandboxPushResult.class);
         Map<String, Object> reply = new LinkedHashMap<>();
         if (result != null && SandboxPushResult.ANSWERED.equals(result.outcome())) {
             reply.put("pushed", true);

@@ -15,6 +15,7 @@ public final class SandboxErrors {
     public static final int OK = 0;
     public static final int SYSTEM_ERROR = -1;
     public static final int INVALID_CREDENTIAL = 40001;
+    public static final int INVALID_OPENID = 40003;
     public static final int INVALID_APPID = 40013;
     public static final int INVALID_ACCESS_TOKEN = 40014;
     public static final int INVALID_APPSECRET = 40125;
@@ -22,8 +23,14 @@ public final class SandboxErrors {
     public static final int APPSECRET_MISSING = 41004;
     public static final int ACCESS_TOKEN_EXPIRED = 42001;
     public static final int DATA_FORMAT_ERROR = 47001;
+    public static final int NOT_AUTHORIZED = 61003;
     public static final int TICKET_EXPIRED = 61005;
     public static final int TICKET_INVALID = 61006;
+    public static final int CODE_INVALID = 61009;
+    public static final int CODE_EXPIRED = 61010;
+    public static final int INVALID_OPTION_NAME = 61012;
+    public static final int INVALID_OPTION_VALUE = 61013;
+    public static final int REFRESH_TOKEN_INVALID = 61023;
 
     private static final Map<Integer, String> MESSAGES = messages();
 
@@ -35,6 +42,7 @@ public final class SandboxErrors {
         m.put(SYSTEM_ERROR, "system error");
         m.put(OK, "ok");
         m.put(INVALID_CREDENTIAL, "invalid credential, access_token is invalid or not latest");
+        m.put(INVALID_OPENID, "invalid openid");
         m.put(INVALID_APPID, "invalid appid");
         m.put(INVALID_ACCESS_TOKEN, "invalid access_token");
         m.put(INVALID_APPSECRET, "invalid appsecret");
@@ -46,16 +54,19 @@ public final class SandboxErrors {
         m.put(DATA_FORMAT_ERROR, "data format error");
         m.put(48001, "api unauthorized");
         m.put(48006, "forbid to clear quota because of reaching the limit");
-        m.put(61003, "component is not authorized by this account");
+        m.put(NOT_AUTHORIZED, "component is not authorized by this account");
         // the sandbox listens on loopback, so the refused caller is always 127.0.0.1
         m.put(61004, "access clientip is not registered requestIP: 127.0.0.1");
         m.put(TICKET_EXPIRED, "component ticket is expired");
         m.put(TICKET_INVALID, "component ticket is invalid");
         m.put(61007, "api is unauthorized to component");
-        m.put(61009, "code is invalid");
-        m.put(61010, "code is expired");
+        m.put(CODE_INVALID, "code is invalid");
+        m.put(CODE_EXPIRED, "code is expired");
         m.put(61011, "invalid component");
-        m.put(61023, "refresh_token is invalid");
+        // the English texts of 61012 and 61013 are not documented (protocol §7, §12)
+        m.put(INVALID_OPTION_NAME, "invalid option name");
+        m.put(INVALID_OPTION_VALUE, "invalid option value");
+        m.put(REFRESH_TOKEN_INVALID, "refresh_token is invalid");
         m.put(61024, "must use api(api_component_token) to get token for component acct");
         m.put(61025, "read-only option");
         m.put(61028, "component is unpublished");

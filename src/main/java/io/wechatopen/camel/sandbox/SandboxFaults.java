@@ -20,13 +20,40 @@ public final class SandboxFaults {
     public static final String API_COMPONENT_TOKEN = "api_component_token";
     /** {@code POST /cgi-bin/component/api_start_push_ticket}. */
     public static final String API_START_PUSH_TICKET = "api_start_push_ticket";
+    /** {@code POST /cgi-bin/component/api_create_preauthcode}. */
+    public static final String API_CREATE_PREAUTHCODE = "api_create_preauthcode";
+    /** {@code POST /cgi-bin/component/api_query_auth}. */
+    public static final String API_QUERY_AUTH = "api_query_auth";
+    /** {@code POST /cgi-bin/component/api_authorizer_token}. */
+    public static final String API_AUTHORIZER_TOKEN = "api_authorizer_token";
+    /** {@code POST /cgi-bin/component/api_get_authorizer_info}. */
+    public static final String API_GET_AUTHORIZER_INFO = "api_get_authorizer_info";
+    /** {@code POST /cgi-bin/component/api_get_authorizer_list}. */
+    public static final String API_GET_AUTHORIZER_LIST = "api_get_authorizer_list";
+    /** {@code POST /cgi-bin/component/api_get_authorizer_option} (component token). */
+    public static final String API_GET_AUTHORIZER_OPTION = "api_get_authorizer_option";
+    /** {@code POST /cgi-bin/component/api_set_authorizer_option} (component token). */
+    public static final String API_SET_AUTHORIZER_OPTION = "api_set_authorizer_option";
+    /** {@code POST /cgi-bin/component/get_authorizer_option} (authorizer token). */
+    public static final String GET_AUTHORIZER_OPTION = "get_authorizer_option";
+    /** {@code POST /cgi-bin/component/set_authorizer_option} (authorizer token). */
+    public static final String SET_AUTHORIZER_OPTION = "set_authorizer_option";
+    /** {@code GET|POST /cgi-bin/getcallbackip} (authorizer or component token). */
+    public static final String GETCALLBACKIP = "getcallbackip";
+    /** {@code GET /cgi-bin/user/info} (authorizer token). */
+    public static final String USER_INFO = "user_info";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
     public static final String TICKET_PUSH = "ticket_push";
+    /** An {@code authorized}, {@code updateauthorized} or {@code unauthorized} push to the 授权事件接收URL. */
+    public static final String AUTHORIZATION_PUSH = "authorization_push";
 
     /** Every API name a fault may target. */
-    public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, TICKET_PUSH);
+    public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, API_CREATE_PREAUTHCODE,
+            API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
+            API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
+            GETCALLBACKIP, USER_INFO, TICKET_PUSH, AUTHORIZATION_PUSH);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
-    public static final Set<String> PUSHES = Set.of(TICKET_PUSH);
+    public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 
     private final Map<String, Deque<Pending>> queues = new HashMap<>();
 

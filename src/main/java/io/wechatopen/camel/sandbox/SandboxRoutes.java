@@ -5,6 +5,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
@@ -14,21 +15,42 @@ import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 
 /**
- * The built-in WeChat sandbox as routes: WeChat's component APIs and the control API as {@code netty-http}
- * consumers sharing {@code http://{wechat.sandbox.host}:{wechat.sandbox.port}}, and the ticket pushes to
- * {@code wechat.sandbox.push-url}: every {@code wechat.sandbox.ticket-interval} (the first {@code wechat.sandbox.first-push-delay} after start),
- * after a successful {@code api_start_push_ticket}, and on {@code POST /sandbox/tickets/push}.
+ * The built-in WeChat sandbox as routes: WeChat's component APIs, two ordinary account APIs, the authorization page
+ * and the control API as {@code netty-http} consumers sharing
+ * {@code http://{wechat.sandbox.host}:{wechat.sandbox.port}}, and the pushes to {@code wechat.sandbox.push-url}:
+ * tickets every {@code wechat.sandbox.ticket-interval} (the first {@code wechat.sandbox.first-push-delay} after
+ * start), after a successful {@code api_start_push_ticket} and on {@code POST /sandbox/tickets/push}; authorization
+ * events when a merchant approves, changes or withdraws an authorization, sent alongside the reply.
  *
  * <table>
  * <caption>Routes</caption>
  * <tr><th>route id</th><th>trigger</th></tr>
  * <tr><td>{@value #API_COMPONENT_TOKEN}</td><td>POST /cgi-bin/component/api_component_token</td></tr>
  * <tr><td>{@value #API_START_PUSH_TICKET}</td><td>POST /cgi-bin/component/api_start_push_ticket</td></tr>
+ * <tr><td>{@value #API_PREAUTH_CODE}</td><td>POST /cgi-bin/component/api_create_preauthcode</td></tr>
+ * <tr><td>{@value #API_QUERY_AUTH}</td><td>POST /cgi-bin/component/api_query_auth</td></tr>
+ * <tr><td>{@value #API_AUTHORIZER_TOKEN}</td><td>POST /cgi-bin/component/api_authorizer_token</td></tr>
+ * <tr><td>{@value #API_AUTHORIZER_INFO}</td><td>POST /cgi-bin/component/api_get_authorizer_info</td></tr>
+ * <tr><td>{@value #API_AUTHORIZER_LIST}</td><td>POST /cgi-bin/component/api_get_authorizer_list</td></tr>
+ * <tr><td>{@value #API_AUTHORIZER_OPTION_GET}</td><td>POST /cgi-bin/component/api_get_authorizer_option</td></tr>
+ * <tr><td>{@value #API_AUTHORIZER_OPTION_SET}</td><td>POST /cgi-bin/component/api_set_authorizer_option</td></tr>
+ * <tr><td>{@value #API_OWN_OPTION_GET}</td><td>POST /cgi-bin/component/get_authorizer_option</td></tr>
+ * <tr><td>{@value #API_OWN_OPTION_SET}</td><td>POST /cgi-bin/component/set_authorizer_option</td></tr>
+ * <tr><td>{@value #API_CALLBACK_IP}</td><td>GET or POST /cgi-bin/getcallbackip</td></tr>
+ * <tr><td>{@value #API_USER_INFO}</td><td>GET /cgi-bin/user/info</td></tr>
+ * <tr><td>{@value #AUTHORIZATION_PAGE}</td><td>GET /cgi-bin/componentloginpage</td></tr>
+ * <tr><td>{@value #AUTHORIZATION_PAGE_MOBILE}</td><td>GET /safe/bindcomponent</td></tr>
+ * <tr><td>{@value #AUTHORIZATION_APPROVE}</td><td>POST /cgi-bin/componentloginpage/approve (the page's form)</td></tr>
+ * <tr><td>{@value #AUTHORIZATION_PUSH_SEND}</td><td>{@code direct:wechat-sandbox-authorization-push-send}
+ * (internal)</td></tr>
  * <tr><td>{@value #TICKET_PUSH}</td><td>timer</td></tr>
  * <tr><td>{@value #TICKET_SEND}</td><td>{@code direct:wechat-sandbox-ticket-send} (internal)</td></tr>
  * <tr><td>{@value #CONTROL_TICKET_PUSH}</td><td>POST /sandbox/tickets/push</td></tr>
  * <tr><td>{@value #CONTROL_PUSH_SERVICE_STOP}</td><td>POST /sandbox/push-service/stop</td></tr>
  * <tr><td>{@value #CONTROL_PUSH_SERVICE_START}</td><td>POST /sandbox/push-service/start</td></tr>
+ * <tr><td>{@value #CONTROL_AUTHORIZATION_APPROVE}</td><td>POST /sandbox/authorizations</td></tr>
+ * <tr><td>{@value #CONTROL_AUTHORIZER_CHANGE}</td><td>POST /sandbox/authorizers/{appid}/{update | unauthorize |
+ * rotate-refresh-token | expire-access-tokens}</td></tr>
  * <tr><td>{@value #CONTROL_FAULTS_ADD}</td><td>POST /sandbox/faults</td></tr>
  * <tr><td>{@value #CONTROL_FAULTS_CLEAR}</td><td>DELETE /sandbox/faults</td></tr>
  * <tr><td>{@value #CONTROL_STATE_SHOW}</td><td>GET /sandbox/state</td></tr>
@@ -38,17 +60,36 @@ public class SandboxRoutes extends RouteBuilder {
 
     public static final String API_COMPONENT_TOKEN = "wechat-sandbox-api-component-token-issue";
     public static final String API_START_PUSH_TICKET = "wechat-sandbox-api-push-ticket-start";
+    public static final String API_PREAUTH_CODE = "wechat-sandbox-api-preauth-code-create";
+    public static final String API_QUERY_AUTH = "wechat-sandbox-api-auth-code-exchange";
+    public static final String API_AUTHORIZER_TOKEN = "wechat-sandbox-api-authorizer-token-refresh";
+    public static final String API_AUTHORIZER_INFO = "wechat-sandbox-api-authorizer-info-get";
+    public static final String API_AUTHORIZER_LIST = "wechat-sandbox-api-authorizer-list-get";
+    public static final String API_AUTHORIZER_OPTION_GET = "wechat-sandbox-api-authorizer-option-get";
+    public static final String API_AUTHORIZER_OPTION_SET = "wechat-sandbox-api-authorizer-option-set";
+    public static final String API_OWN_OPTION_GET = "wechat-sandbox-api-own-option-get";
+    public static final String API_OWN_OPTION_SET = "wechat-sandbox-api-own-option-set";
+    public static final String API_CALLBACK_IP = "wechat-sandbox-api-callback-ip-get";
+    public static final String API_USER_INFO = "wechat-sandbox-api-user-info-get";
+    public static final String AUTHORIZATION_PAGE = "wechat-sandbox-authorization-page-show";
+    public static final String AUTHORIZATION_PAGE_MOBILE = "wechat-sandbox-authorization-mobile-page-show";
+    public static final String AUTHORIZATION_APPROVE = "wechat-sandbox-authorization-approve";
+    public static final String AUTHORIZATION_PUSH_SEND = "wechat-sandbox-authorization-push-send";
     public static final String TICKET_PUSH = "wechat-sandbox-ticket-push";
     public static final String TICKET_SEND = "wechat-sandbox-ticket-send";
     public static final String CONTROL_TICKET_PUSH = "wechat-sandbox-control-ticket-push";
     public static final String CONTROL_PUSH_SERVICE_STOP = "wechat-sandbox-control-push-service-stop";
     public static final String CONTROL_PUSH_SERVICE_START = "wechat-sandbox-control-push-service-start";
+    public static final String CONTROL_AUTHORIZATION_APPROVE = "wechat-sandbox-control-authorization-approve";
+    public static final String CONTROL_AUTHORIZER_CHANGE = "wechat-sandbox-control-authorizer-change";
     public static final String CONTROL_FAULTS_ADD = "wechat-sandbox-control-faults-add";
     public static final String CONTROL_FAULTS_CLEAR = "wechat-sandbox-control-faults-clear";
     public static final String CONTROL_STATE_SHOW = "wechat-sandbox-control-state-show";
 
-    /** Node id of the HTTP call that delivers a push. */
+    /** Node id of the HTTP call that delivers a ticket push. */
     public static final String CALL_TICKET_RECEIVER = "call-ticket-receiver";
+    /** Node id of the HTTP call that delivers an authorization push. */
+    public static final String CALL_AUTHORIZATION_RECEIVER = "call-authorization-receiver";
 
     /** WeChat waits 5 s for the receiver's answer (protocol §5.1). */
     static final int PUSH_RESPONSE_TIMEOUT_MS = 5000;
@@ -73,51 +114,70 @@ public class SandboxRoutes extends RouteBuilder {
     public void configure() {
         ObjectMapper mapper = new ObjectMapper();
         SandboxApiHandler api = new SandboxApiHandler(state, mapper);
+        SandboxAuthorizerApiHandler authorizerApi = new SandboxAuthorizerApiHandler(state, api);
+        SandboxAuthorizationHandler authorization = new SandboxAuthorizationHandler(state, mapper);
         SandboxControlHandler control = new SandboxControlHandler(state, mapper);
-        SandboxTicketPusher pusher = new SandboxTicketPusher(state, crypto, settings.sandbox().pushUrl());
+        SandboxPusher pusher = new SandboxPusher(state, crypto, settings.sandbox().pushUrl());
 
-        reply(from(consumer("/cgi-bin/component/api_component_token", "POST"))
-                .routeId(API_COMPONENT_TOKEN)
-                .process(e -> api.admit(e, SandboxFaults.API_COMPONENT_TOKEN))
-                .delay(exchangeProperty(SandboxReply.LATENCY_MS))
-                .process(api::componentToken));
+        api(API_COMPONENT_TOKEN, "/cgi-bin/component/api_component_token", "POST", SandboxFaults.API_COMPONENT_TOKEN,
+                api, api::componentToken);
 
-        RouteDefinition startPushTicket = from(consumer("/cgi-bin/component/api_start_push_ticket", "POST"))
-                .routeId(API_START_PUSH_TICKET);
-        startPushTicket
-                .process(e -> api.admit(e, SandboxFaults.API_START_PUSH_TICKET))
-                .delay(exchangeProperty(SandboxReply.LATENCY_MS))
-                .process(api::startPushTicket);
-        reply(startPushTicket);
+        RouteDefinition startPushTicket = api(API_START_PUSH_TICKET, "/cgi-bin/component/api_start_push_ticket",
+                "POST", SandboxFaults.API_START_PUSH_TICKET, api, api::startPushTicket);
         // a (re)started push service pushes a ticket right away, after the reply
         startPushTicket
                 .filter(exchangeProperty(SandboxApiHandler.PUSH_REQUESTED).isEqualTo(true))
                 .wireTap(direct(TICKET_SEND));
+
+        api(API_PREAUTH_CODE, "/cgi-bin/component/api_create_preauthcode", "POST",
+                SandboxFaults.API_CREATE_PREAUTHCODE, api, authorizerApi::createPreAuthCode);
+        api(API_QUERY_AUTH, "/cgi-bin/component/api_query_auth", "POST", SandboxFaults.API_QUERY_AUTH, api,
+                authorizerApi::queryAuth);
+        api(API_AUTHORIZER_TOKEN, "/cgi-bin/component/api_authorizer_token", "POST",
+                SandboxFaults.API_AUTHORIZER_TOKEN, api, authorizerApi::authorizerToken);
+        api(API_AUTHORIZER_INFO, "/cgi-bin/component/api_get_authorizer_info", "POST",
+                SandboxFaults.API_GET_AUTHORIZER_INFO, api, authorizerApi::authorizerInfo);
+        api(API_AUTHORIZER_LIST, "/cgi-bin/component/api_get_authorizer_list", "POST",
+                SandboxFaults.API_GET_AUTHORIZER_LIST, api, authorizerApi::authorizerList);
+        api(API_AUTHORIZER_OPTION_GET, "/cgi-bin/component/api_get_authorizer_option", "POST",
+                SandboxFaults.API_GET_AUTHORIZER_OPTION, api, authorizerApi::authorizerOption);
+        api(API_AUTHORIZER_OPTION_SET, "/cgi-bin/component/api_set_authorizer_option", "POST",
+                SandboxFaults.API_SET_AUTHORIZER_OPTION, api, authorizerApi::setAuthorizerOption);
+        api(API_OWN_OPTION_GET, "/cgi-bin/component/get_authorizer_option", "POST",
+                SandboxFaults.GET_AUTHORIZER_OPTION, api, authorizerApi::ownOption);
+        api(API_OWN_OPTION_SET, "/cgi-bin/component/set_authorizer_option", "POST",
+                SandboxFaults.SET_AUTHORIZER_OPTION, api, authorizerApi::setOwnOption);
+        api(API_CALLBACK_IP, "/cgi-bin/getcallbackip", "GET,POST", SandboxFaults.GETCALLBACKIP, api,
+                authorizerApi::callbackIp);
+        api(API_USER_INFO, "/cgi-bin/user/info", "GET", SandboxFaults.USER_INFO, api, authorizerApi::userInfo);
+
+        reply(from(consumer("/cgi-bin/componentloginpage", "GET"))
+                .routeId(AUTHORIZATION_PAGE)
+                .process(authorization::showPage));
+
+        reply(from(consumer("/safe/bindcomponent", "GET"))
+                .routeId(AUTHORIZATION_PAGE_MOBILE)
+                .process(authorization::showPage));
+
+        // mapHeaders=false: netty-http would otherwise consume the form body to turn its fields into headers
+        sendsAuthorizationPush(reply(from(consumer(SandboxAuthorizationPage.APPROVE_PATH, "POST") + "&mapHeaders=false")
+                .routeId(AUTHORIZATION_APPROVE)
+                .process(authorization::approveOnPage)));
+
+        deliver(from(direct(AUTHORIZATION_PUSH_SEND))
+                .routeId(AUTHORIZATION_PUSH_SEND)
+                .removeHeaders("*")
+                .process(pusher::prepareAuthorization), pusher, CALL_AUTHORIZATION_RECEIVER);
 
         from("timer:" + TICKET_PUSH + "?delay=" + settings.sandbox().firstPushDelay().toMillis() + "&period="
                 + settings.sandbox().ticketInterval().toMillis())
                 .routeId(TICKET_PUSH)
                 .to(direct(TICKET_SEND));
 
-        from(direct(TICKET_SEND))
+        deliver(from(direct(TICKET_SEND))
                 .routeId(TICKET_SEND)
                 .removeHeaders("*")
-                .process(pusher::prepare)
-                .filter(exchangeProperty(SandboxTicketPusher.SEND).isEqualTo(true))
-                    .delay(exchangeProperty(SandboxReply.LATENCY_MS))
-                    .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                    .setHeader(Exchange.CONTENT_TYPE, constant("text/xml"))
-                    .setHeader(Exchange.HTTP_QUERY, exchangeProperty(SandboxTicketPusher.QUERY))
-                    .doTry()
-                        .to(pusher.receiverUrl() + "?throwExceptionOnFailure=false"
-                                + "&connectTimeout=" + PUSH_CONNECT_TIMEOUT_MS
-                                + "&connectionRequestTimeout=" + PUSH_CONNECT_TIMEOUT_MS
-                                + "&responseTimeout=" + PUSH_RESPONSE_TIMEOUT_MS).id(CALL_TICKET_RECEIVER)
-                        .process(pusher::answered)
-                    .doCatch(Exception.class)
-                        .process(pusher::failed)
-                    .end()
-                .end();
+                .process(pusher::prepareTicket), pusher, CALL_TICKET_RECEIVER);
 
         reply(from(consumer("/sandbox/tickets/push", "POST"))
                 .routeId(CONTROL_TICKET_PUSH)
@@ -132,6 +192,14 @@ public class SandboxRoutes extends RouteBuilder {
                 .routeId(CONTROL_PUSH_SERVICE_START)
                 .process(control::startPushService));
 
+        sendsAuthorizationPush(reply(from(consumer("/sandbox/authorizations", "POST"))
+                .routeId(CONTROL_AUTHORIZATION_APPROVE)
+                .process(authorization::approveByControl)));
+
+        sendsAuthorizationPush(reply(from(consumer("/sandbox/authorizers", "POST") + "&matchOnUriPrefix=true")
+                .routeId(CONTROL_AUTHORIZER_CHANGE)
+                .process(authorization::changeAuthorizer)));
+
         reply(from(consumer("/sandbox/faults", "POST"))
                 .routeId(CONTROL_FAULTS_ADD)
                 .process(control::addFault));
@@ -145,11 +213,49 @@ public class SandboxRoutes extends RouteBuilder {
                 .process(control::showState));
     }
 
-    /** Ends an HTTP route: no inbound header goes back; status and Content-Type come from the handler. */
-    private void reply(ProcessorDefinition<?> route) {
-        route.removeHeaders("*")
-                .setHeader(Exchange.HTTP_RESPONSE_CODE, exchangeProperty(SandboxReply.STATUS))
-                .setHeader(Exchange.CONTENT_TYPE, exchangeProperty(SandboxReply.CONTENT_TYPE));
+    /** A WeChat API route: admit the call (record it, take its fault), wait any injected latency, answer. */
+    private RouteDefinition api(String routeId, String path, String methods, String name, SandboxApiHandler api,
+            Processor answer) {
+        RouteDefinition route = from(consumer(path, methods)).routeId(routeId);
+        reply(route
+                .process(e -> api.admit(e, name))
+                .delay(exchangeProperty(SandboxReply.LATENCY_MS))
+                .process(answer));
+        return route;
+    }
+
+    /** After the reply is set, sends the authorization push the handler left, if any, without waiting for it. */
+    private void sendsAuthorizationPush(ProcessorDefinition<?> route) {
+        route.filter(exchangeProperty(SandboxPusher.AUTHORIZATION_PUSH).isNotNull())
+                .wireTap(direct(AUTHORIZATION_PUSH_SEND));
+    }
+
+    /**
+     * Ends a push route whose prepare step ran: when {@link SandboxPusher#SEND}, waits any injected latency and POSTs
+     * to the receiver with WeChat's 5 s budget, recording the answer or the failure.
+     */
+    private void deliver(ProcessorDefinition<?> route, SandboxPusher pusher, String nodeId) {
+        route.filter(exchangeProperty(SandboxPusher.SEND).isEqualTo(true))
+                .delay(exchangeProperty(SandboxReply.LATENCY_MS))
+                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                .setHeader(Exchange.CONTENT_TYPE, constant("text/xml"))
+                .setHeader(Exchange.HTTP_QUERY, exchangeProperty(SandboxPusher.QUERY))
+                .doTry()
+                    .to(pusher.receiverUrl() + "?throwExceptionOnFailure=false"
+                            + "&connectTimeout=" + PUSH_CONNECT_TIMEOUT_MS
+                            + "&connectionRequestTimeout=" + PUSH_CONNECT_TIMEOUT_MS
+                            + "&responseTimeout=" + PUSH_RESPONSE_TIMEOUT_MS).id(nodeId)
+                    .process(pusher::answered)
+                .doCatch(Exception.class)
+                    .process(pusher::failed)
+                .end()
+            .end();
+    }
+
+    /** Ends an HTTP route: no inbound header goes back; status, Content-Type and Location come from the handler. */
+    private <T extends ProcessorDefinition<?>> T reply(T route) {
+        route.removeHeaders("*").process(SandboxReply::setHeaders);
+        return route;
     }
 
     private String consumer(String path, String method) {

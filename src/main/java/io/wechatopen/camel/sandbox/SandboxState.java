@@ -2,7 +2,6 @@ package io.wechatopen.camel.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +19,8 @@ import io.wechatopen.camel.config.ComponentSettings;
 
 /**
  * What the simulated WeChat holds for one third-party platform: the tickets it minted, the component access tokens
- * it issued, whether its ticket push service runs, injected faults, and a record of calls and pushes for tests.
+ * it issued, whether its ticket push service runs, its {@link SandboxAuthorizations authorizations}, injected faults,
+ * and a record of calls and pushes for tests.
  * Implements the WeChat rules of {@code api_component_token} and {@code api_start_push_ticket}; transport (HTTP,
  * JSON) is left to the routes. Thread-safe; all times come from the injected {@link Clock}.
  */
@@ -39,21 +39,20 @@ public final class SandboxState {
 
     /** Tickets and tokens this far past their end are forgotten (and then answered as unknown). */
     private static final Duration FORGET_AFTER = Duration.ofDays(7);
-    private static final String URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final int TICKET_RANDOM_LENGTH = 86;
     private static final int TOKEN_RANDOM_LENGTH = 154;
 
     private final ComponentSettings component;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final SandboxFaults faults = new SandboxFaults();
+    private final SandboxAuthorizations authorizations;
 
     private final Map<String, Instant> tickets = new HashMap<>();
     private SandboxTicket latestTicket;
     private long ticketsMinted;
 
-    private final Map<String, IssuedToken> tokens = new HashMap<>();
-    private IssuedToken currentToken;
+    private final Map<String, SandboxIssuedToken> tokens = new HashMap<>();
+    private SandboxIssuedToken currentToken;
     private long tokensIssued;
 
     private boolean pushServiceRunning = true;
@@ -69,6 +68,7 @@ public final class SandboxState {
     public SandboxState(ComponentSettings component, Clock clock) {
         this.component = Objects.requireNonNull(component, "component");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.authorizations = new SandboxAuthorizations(component.appid(), clock);
     }
 
     /** The component (third-party platform) this sandbox serves. */
@@ -86,6 +86,11 @@ public final class SandboxState {
         return faults;
     }
 
+    /** Pre-authorization codes, authorization codes and the accounts that authorized the platform. */
+    public SandboxAuthorizations authorizations() {
+        return authorizations;
+    }
+
     /**
      * Mints a new ticket and remembers its mint time.
      *
@@ -99,7 +104,7 @@ public final class SandboxState {
     public synchronized SandboxTicket issueTicket() {
         Instant now = clock.instant();
         tickets.values().removeIf(created -> created.plus(TICKET_LIFETIME).plus(FORGET_AFTER).isBefore(now));
-        SandboxTicket ticket = new SandboxTicket("ticket@@@" + randomUrlSafe(TICKET_RANDOM_LENGTH), now);
+        SandboxTicket ticket = new SandboxTicket("ticket@@@" + SandboxRandom.urlSafe(TICKET_RANDOM_LENGTH), now);
         tickets.put(ticket.value(), now);
         latestTicket = ticket;
         ticketsMinted++;
@@ -175,22 +180,21 @@ public final class SandboxState {
         if (ticketCheck != SandboxErrors.OK) {
             return SandboxErrors.body(ticketCheck, now);
         }
-        IssuedToken issued = issueToken(now);
+        SandboxIssuedToken issued = issueToken(now);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("component_access_token", issued.value);
+        body.put("component_access_token", issued.value());
         body.put("expires_in", TOKEN_LIFETIME.toSeconds());
         return body;
     }
 
-    private IssuedToken issueToken(Instant now) {
-        tokens.values().removeIf(t -> t.expiresAt.plus(FORGET_AFTER).isBefore(now));
+    private SandboxIssuedToken issueToken(Instant now) {
+        tokens.values().removeIf(t -> t.expiresAt().plus(FORGET_AFTER).isBefore(now));
         if (currentToken != null) {
-            Instant graceEnd = now.plus(TOKEN_GRACE);
-            currentToken.supersededUntil = graceEnd.isBefore(currentToken.expiresAt) ? graceEnd
-                    : currentToken.expiresAt;
+            currentToken.supersede(now, TOKEN_GRACE);
         }
-        IssuedToken token = new IssuedToken("88_" + randomUrlSafe(TOKEN_RANDOM_LENGTH), now.plus(TOKEN_LIFETIME));
-        tokens.put(token.value, token);
+        SandboxIssuedToken token = new SandboxIssuedToken("88_" + SandboxRandom.urlSafe(TOKEN_RANDOM_LENGTH),
+                now.plus(TOKEN_LIFETIME));
+        tokens.put(token.value(), token);
         currentToken = token;
         tokensIssued++;
         return token;
@@ -206,18 +210,8 @@ public final class SandboxState {
         if (token == null || token.isEmpty()) {
             return SandboxErrors.ACCESS_TOKEN_MISSING;
         }
-        IssuedToken issued = tokens.get(token);
-        if (issued == null) {
-            return SandboxErrors.INVALID_CREDENTIAL;
-        }
-        Instant now = clock.instant();
-        if (!now.isBefore(issued.expiresAt)) {
-            return SandboxErrors.ACCESS_TOKEN_EXPIRED;
-        }
-        if (issued.supersededUntil != null && !now.isBefore(issued.supersededUntil)) {
-            return SandboxErrors.INVALID_CREDENTIAL;
-        }
-        return SandboxErrors.OK;
+        SandboxIssuedToken issued = tokens.get(token);
+        return issued == null ? SandboxErrors.INVALID_CREDENTIAL : issued.check(clock.instant());
     }
 
     /** How many component access tokens were issued since start. */
@@ -227,7 +221,7 @@ public final class SandboxState {
 
     /** When the newest component access token expires, if one was issued. */
     public synchronized Optional<Instant> currentTokenExpiresAt() {
-        return Optional.ofNullable(currentToken).map(t -> t.expiresAt);
+        return Optional.ofNullable(currentToken).map(SandboxIssuedToken::expiresAt);
     }
 
     /**
@@ -325,11 +319,12 @@ public final class SandboxState {
 
         Map<String, Object> tokenView = new LinkedHashMap<>();
         tokenView.put("issued", tokensIssued);
-        tokenView.put("current_expires_at", currentToken == null ? null : currentToken.expiresAt.toString());
-        tokenView.put("current_expires_in",
-                currentToken == null ? null : Math.max(0, Duration.between(now, currentToken.expiresAt).toSeconds()));
+        tokenView.put("current_expires_at", currentToken == null ? null : currentToken.expiresAt().toString());
+        tokenView.put("current_expires_in", currentToken == null ? null
+                : Math.max(0, Duration.between(now, currentToken.expiresAt()).toSeconds()));
         view.put("component_tokens", tokenView);
 
+        view.putAll(authorizations.snapshot());
         view.put("calls", new TreeMap<>(calls));
         Map<String, Object> faultView = new LinkedHashMap<>();
         faults.pending().forEach((api, list) -> faultView.put(api, list.stream().map(SandboxFault::toMap).toList()));
@@ -337,24 +332,5 @@ public final class SandboxState {
         view.put("pushes", pushResults.stream().map(SandboxPushResult::toMap).toList());
         view.put("requests", requests.stream().map(SandboxRequest::toMap).toList());
         return view;
-    }
-
-    private String randomUrlSafe(int length) {
-        StringBuilder sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            sb.append(URL_SAFE.charAt(random.nextInt(URL_SAFE.length())));
-        }
-        return sb.toString();
-    }
-
-    private static final class IssuedToken {
-        private final String value;
-        private final Instant expiresAt;
-        private Instant supersededUntil;
-
-        private IssuedToken(String value, Instant expiresAt) {
-            this.value = value;
-            this.expiresAt = expiresAt;
-        }
     }
 }

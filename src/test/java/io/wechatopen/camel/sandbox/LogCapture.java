@@ -11,7 +11,7 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Captures the log events of some loggers (at DEBUG and above) for the duration of a test. */
+/** Captures the log events of some loggers (at DEBUG and above, or a given level) for the duration of a test. */
 final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     record Event(String logger, Level level, String message) {
@@ -22,14 +22,19 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     private final LoggerContext context = LoggerContext.getContext(false);
 
     LogCapture(String... loggers) {
-        super("test-capture", null, null, true, Property.EMPTY_ARRAY);
+        this(Level.DEBUG, loggers);
+    }
+
+    /** Captures the given loggers at {@code level} and above (and sets them to that level meanwhile). */
+    LogCapture(Level level, String... loggers) {
+        super("test-capture-" + String.join(",", loggers), null, null, true, Property.EMPTY_ARRAY);
         this.loggers = List.of(loggers);
         start();
         Configuration config = context.getConfiguration();
         config.addAppender(this);
         for (String name : this.loggers) {
-            LoggerConfig logger = new LoggerConfig(name, Level.DEBUG, false);
-            logger.addAppender(this, Level.DEBUG, null);
+            LoggerConfig logger = new LoggerConfig(name, level, false);
+            logger.addAppender(this, level, null);
             config.addLogger(name, logger);
         }
         context.updateLoggers();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,7 +34,8 @@ import io.wechatopen.camel.support.MutableClock;
 
 /**
  * Starts {@link SandboxRoutes} on a free port next to a tiny receiver route on another free port that stands in
- * for the bundle's 授权事件接收URL: it verifies both signatures, decrypts the push and answers {@code success}.
+ * for the bundle's 授权事件接收URL: it verifies both signatures, decrypts the push (ticket or authorization event)
+ * and answers {@code success}.
  */
 abstract class SandboxRouteTestSupport extends CamelTestSupport {
 
@@ -124,10 +127,11 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
         in.setBody(receiverBody);
     }
 
-    /** The ticket of the last push the receiver accepted. */
+    /** The ticket of the last ticket push the receiver accepted. */
     protected String lastReceivedTicket() {
-        assertThat(received).isNotEmpty();
-        return received.get(received.size() - 1).fields().get("ComponentVerifyTicket");
+        List<ReceivedPush> tickets = received("component_verify_ticket");
+        assertThat(tickets).isNotEmpty();
+        return tickets.get(tickets.size() - 1).fields().get("ComponentVerifyTicket");
     }
 
     protected HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
@@ -176,6 +180,45 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
 
     protected HttpResponse<String> addFault(String faultJson) throws IOException, InterruptedException {
         return post("/sandbox/faults", faultJson);
+    }
+
+    /** POSTs an {@code application/x-www-form-urlencoded} body, as a browser submits a form. */
+    protected HttpResponse<String> postForm(String path, String form) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(form))
+                .header("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
+    /** Pushes a ticket and obtains a component access token with it. */
+    protected String obtainComponentToken() throws IOException, InterruptedException {
+        pushNow();
+        return componentToken(APPID, SECRET, lastReceivedTicket()).get("component_access_token").asText();
+    }
+
+    /** {@code api_create_preauthcode} with the component token. */
+    protected String createPreAuthCode(String componentToken) throws IOException, InterruptedException {
+        JsonNode reply = parse(post("/cgi-bin/component/api_create_preauthcode?component_access_token="
+                + componentToken, "{\"component_appid\":\"" + APPID + "\"}"));
+        assertThat(reply.has("pre_auth_code")).as(reply.toString()).isTrue();
+        return reply.get("pre_auth_code").asText();
+    }
+
+    /** A component API call with the component token in the query, parsed. */
+    protected JsonNode componentApi(String api, String componentToken, String body)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = post("/cgi-bin/component/" + api + "?component_access_token="
+                + componentToken, body);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; encoding=utf-8");
+        return parse(response);
+    }
+
+    /** The pushes of one {@code InfoType} the receiver got so far. */
+    protected List<ReceivedPush> received(String infoType) {
+        return received.stream().filter(p -> infoType.equals(p.fields().get("InfoType"))).toList();
+    }
+
+    protected static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     /**

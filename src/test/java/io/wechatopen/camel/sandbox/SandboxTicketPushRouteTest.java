@@ -70,7 +70,7 @@ class SandboxTicketPushRouteTest extends SandboxRouteTestSupport {
         }
 
         assertThat(logged)
-                .anySatisfy(e -> assertThat(e.message()).contains("Sandbox pushed a component_verify_ticket"));
+                .anySatisfy(e -> assertThat(e.message()).contains("Sandbox pushed component_verify_ticket"));
         assertThat(logged).noneSatisfy(e -> assertThat(e.message()).contains(lastReceivedTicket()))
                 .noneSatisfy(e -> assertThat(e.message()).contains(token))
                 .noneSatisfy(e -> assertThat(e.message()).contains(SECRET));
