@@ -110,8 +110,18 @@ public class SandboxRoutes extends RouteBuilder {
         this.crypto = Objects.requireNonNull(crypto, "crypto");
     }
 
+    /**
+     * The sandbox's own netty-http component: its own thread pool, so a sandbox request that waits for the
+     * bundle's answer (a push, a redirect) can never hold the very thread the bundle's consumer needs.
+     */
+    static final String HTTP_COMPONENT = "wechat-sandbox-http";
+
     @Override
     public void configure() {
+        if (getCamelContext().hasComponent(HTTP_COMPONENT) == null) {
+            getCamelContext().addComponent(HTTP_COMPONENT,
+                    new org.apache.camel.component.netty.http.NettyHttpComponent());
+        }
         ObjectMapper mapper = new ObjectMapper();
         SandboxApiHandler api = new SandboxApiHandler(state, mapper);
         SandboxAuthorizerApiHandler authorizerApi = new SandboxAuthorizerApiHandler(state, api);
@@ -260,7 +270,7 @@ public class SandboxRoutes extends RouteBuilder {
 
     private String consumer(String path, String method) {
         SandboxSettings sandbox = settings.sandbox();
-        return "netty-http:http://" + sandbox.host() + ":" + sandbox.port() + path + "?httpMethodRestrict=" + method
+        return HTTP_COMPONENT + ":http://" + sandbox.host() + ":" + sandbox.port() + path + "?httpMethodRestrict=" + method
                 + "&muteException=true";
     }
 

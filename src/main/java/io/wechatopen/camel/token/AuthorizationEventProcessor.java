@@ -88,7 +88,9 @@ public final class AuthorizationEventProcessor {
                 }
             }
             case InfoType.UNAUTHORIZED -> {
-                Instant at = push.createTime();
+                // CreateTime has whole seconds: the withdrawal happened within that second, so it must win over an
+                // authorization stored earlier in the same second.
+                Instant at = push.createTime().plusMillis(999);
                 if (authorizers.markUnauthorized(push.componentAppid(), authorizerAppid, at)) {
                     LOG.info("Account {} withdrew its authorization of component {}", authorizerAppid,
                             push.componentAppid());

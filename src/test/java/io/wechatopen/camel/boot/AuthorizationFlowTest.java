@@ -112,7 +112,7 @@ class AuthorizationFlowTest {
                 + "&category_id_list=1%7C2");
         HttpResponse<String> second = bundle.startAuthorization("");
 
-        assertThat(first.statusCode()).isEqualTo(302);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(302);
         Map<String, String> one = RunningBundle.queryOf(first.headers().firstValue("Location").orElseThrow());
         Map<String, String> two = RunningBundle.queryOf(second.headers().firstValue("Location").orElseThrow());
         assertThat(first.headers().firstValue("Location").orElseThrow())
@@ -172,7 +172,7 @@ class AuthorizationFlowTest {
             HttpResponse<String> start = bundle.startAuthorization("");
             String location = start.headers().firstValue("Location").orElseThrow();
             // The sandbox sends the authorized push while we follow the redirect: both paths race for the code.
-            JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"), appid);
+            JsonNode approval = bundle.approve(location, appid);
             callbacks.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     return bundle.get(approval.path("redirect_url").asText(), null).statusCode();
@@ -197,8 +197,7 @@ class AuthorizationFlowTest {
         start(Map.of());
         String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
         bundle.injectFault("{\"api\":\"authorization_push\",\"count\":1,\"drop\":true}");
-        JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"),
-                "wx1000000000000003");
+        JsonNode approval = bundle.approve(location, "wx1000000000000003");
         String redirect = approval.path("redirect_url").asText();
         String state = RunningBundle.queryOf(redirect).get("state");
         String tampered = redirect.replace(state, state.substring(0, state.length() - 2) + "xx");
@@ -215,8 +214,7 @@ class AuthorizationFlowTest {
     void callbackWhenStateReusedThen409() throws Exception {
         start(Map.of());
         String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
-        JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"),
-                "wx1000000000000001");
+        JsonNode approval = bundle.approve(location, "wx1000000000000001");
         assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
 
         HttpResponse<String> again = bundle.get(approval.path("redirect_url").asText(), null);
@@ -245,10 +243,9 @@ class AuthorizationFlowTest {
 
         for (int errcode : new int[] {61010, 61009}) {
             String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
-            bundle.injectFault("{\"api\":\"api_query_auth\",\"count\":2,\"errcode\":" + errcode + "}");
+            bundle.injectFault("{\"api\":\"api_query_auth\",\"count\":1,\"errcode\":" + errcode + "}");
             bundle.injectFault("{\"api\":\"authorization_push\",\"count\":1,\"drop\":true}");
-            JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"),
-                    "wx30000000000000" + (errcode % 100));
+            JsonNode approval = bundle.approve(location, "wx30000000000000" + (errcode % 100));
             HttpResponse<String> response = bundle.get(approval.path("redirect_url").asText(), null);
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(response.body()).contains(String.valueOf(errcode));
@@ -261,8 +258,7 @@ class AuthorizationFlowTest {
     void reusedAuthCodeWhenAlreadyExchangedThenNoSecondQueryAuth() throws Exception {
         start(Map.of());
         String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
-        JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"),
-                "wx1000000000000001");
+        JsonNode approval = bundle.approve(location, "wx1000000000000001");
         assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
 
         // A second attempt whose callback presents the code that was already exchanged.
@@ -271,7 +267,7 @@ class AuthorizationFlowTest {
                 + java.net.URLEncoder.encode(approval.path("auth_code").asText(), java.nio.charset.StandardCharsets.UTF_8)
                 + "&expires_in=3600";
         HttpResponse<String> response = bundle.get(redirect, null);
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(calls("api_query_auth")).isOne();
     }
 
@@ -403,7 +399,7 @@ class AuthorizationFlowTest {
         for (String appid : accounts) {
             String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
             bundle.injectFault("{\"api\":\"authorization_push\",\"count\":1,\"drop\":true}");
-            JsonNode approval = bundle.approve(RunningBundle.queryOf(location).get("pre_auth_code"), appid);
+            JsonNode approval = bundle.approve(location, appid);
             assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
         }
         try (var connection = bundle.dataSource().getConnection();

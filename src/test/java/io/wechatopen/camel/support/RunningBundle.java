@@ -164,13 +164,15 @@ public final class RunningBundle implements AutoCloseable {
     }
 
     /**
-     * A merchant approves through the sandbox's control API (which also sends the {@code authorized} push).
+     * A merchant approves, through the sandbox's control API (which also sends the {@code authorized} push), the
+     * attempt that {@code location} (our redirect to WeChat's page) started.
      *
      * @return the sandbox's reply: auth_code, authorizer_appid, redirect_url
      */
-    public JsonNode approve(String preAuthCode, String authorizerAppid) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("pre_auth_code", preAuthCode, "authorizer_appid",
-                authorizerAppid));
+    public JsonNode approve(String location, String authorizerAppid) throws IOException, InterruptedException {
+        Map<String, String> page = queryOf(location);
+        String body = JSON.writeValueAsString(Map.of("pre_auth_code", page.get("pre_auth_code"), "redirect_uri",
+                page.get("redirect_uri"), "authorizer_appid", authorizerAppid));
         HttpResponse<String> response = post(sandboxUrl() + "/sandbox/authorizations", "application/json", body);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("approval refused: " + response.statusCode() + " " + response.body());
@@ -189,7 +191,7 @@ public final class RunningBundle implements AutoCloseable {
             throw new IllegalStateException("start answered " + start.statusCode() + ": " + start.body());
         }
         String location = start.headers().firstValue("Location").orElseThrow();
-        JsonNode approval = approve(queryOf(location).get("pre_auth_code"), authorizerAppid);
+        JsonNode approval = approve(location, authorizerAppid);
         return get(approval.path("redirect_url").asText(), null);
     }
 
