@@ -416,4 +416,32 @@ class AuthorizationFlowTest {
         assertThat(Instant.ofEpochMilli(soonestExpiry)).isAfter(Instant.now().plus(Duration.ofHours(1)));
         assertThat(bundle.status().at("/components/0/authorizers_with_valid_token").asLong()).isEqualTo(1000);
     }
+
+    @Test
+    void reconciliationWhenWeMissAnAccountThenAddedAndWhenWeHoldAWithdrawnOneThenDrift() throws Exception {
+        start(Map.of());
+        authorized("wx1000000000000001");
+        authorized("wx1000000000000002");
+        String refresh = record("wx1000000000000001").refreshToken();
+        // Lost on our side (say a restore from an old backup): WeChat still lists it with its refresh token.
+        try (var connection = bundle.dataSource().getConnection();
+                var statement = connection.prepareStatement("DELETE FROM wechat_authorizer WHERE authorizer_appid = ?")) {
+            statement.setString(1, "wx1000000000000001");
+            assertThat(statement.executeUpdate()).isOne();
+        }
+        // Withdrawn at WeChat, but the push never reached us.
+        bundle.injectFault("{\"api\":\"authorization_push\",\"count\":1,\"drop\":true}");
+        bundle.sandboxControl("/sandbox/authorizers/wx1000000000000002/unauthorize", "{}");
+
+        bundle.context().createProducerTemplate().sendBody("direct:wechat-authorizer-list-reconcile", null);
+
+        AuthorizerRecord recovered = record("wx1000000000000001");
+        assertThat(recovered.status()).isEqualTo(AuthorizerStatus.AUTHORIZED);
+        assertThat(recovered.refreshToken()).isEqualTo(refresh);
+        assertThat(recovered.infoJson()).contains("nick_name");
+        assertThat(tokens().accessToken("wx1000000000000001")).isNotEmpty();
+        JsonNode reconciliation = bundle.status().at("/components/0/last_reconciliation");
+        assertThat(reconciliation.path("added").asInt()).isOne();
+        assertThat(reconciliation.path("drift").toString()).contains("wx1000000000000002");
+    }
 }
