@@ -31,8 +31,9 @@ import io.wechatopen.camel.token.Hashes;
 /**
  * The browser side of authorization:
  * <ul>
- * <li>{@link #entry}: {@code GET /authorize}, the page with the button (passes {@code auth_type}, {@code biz_appid},
- * {@code category_id_list}, {@code return_to} and {@code mobile} on).</li>
+ * <li>{@link #entry}: {@code GET /authorize}, the page with the button (passes {@code component} (which platform,
+ * default the primary one), {@code auth_type}, {@code biz_appid}, {@code category_id_list}, {@code return_to} and
+ * {@code mobile} on).</li>
  * <li>{@link #start}: {@code GET /authorize/start}, a fresh {@code pre_auth_code} per attempt and a one-time,
  * expiring, unguessable {@code state} kept server-side (hashed), then 302 to WeChat's page.</li>
  * <li>{@link #callback}: {@code GET /authorize/callback}, checks and consumes the state, exchanges the code
@@ -48,7 +49,7 @@ public final class AuthorizationPages {
     private static final Pattern CATEGORY_IDS = Pattern.compile("[0-9]{1,4}(\\|[0-9]{1,4}){0,63}");
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationPages.class);
 
-    private final String componentAppid;
+    private final java.util.List<String> componentAppids;
     private final HttpSettings http;
     private final AuthorizeSettings authorize;
     private final ComponentApiClient api;
@@ -58,10 +59,14 @@ public final class AuthorizationPages {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public AuthorizationPages(String componentAppid, HttpSettings http, AuthorizeSettings authorize,
+    /**
+     * @param componentAppids the platforms of this deployment, the default one (used without a {@code component}
+     *        parameter) first
+     */
+    public AuthorizationPages(java.util.List<String> componentAppids, HttpSettings http, AuthorizeSettings authorize,
             ComponentApiClient api, AuthorizationStateStore states, AuthorizationExchanger exchanger,
             ObjectMapper mapper, Clock clock) {
-        this.componentAppid = componentAppid;
+        this.componentAppids = java.util.List.copyOf(componentAppids);
         this.http = http;
         this.authorize = authorize;
         this.api = api;
@@ -72,10 +77,14 @@ public final class AuthorizationPages {
     }
 
     /** The attempt's options, validated. */
-    private record Options(String authType, String bizAppid, String categoryIds, String returnTo, boolean mobile) {
+    private record Options(String component, String authType, String bizAppid, String categoryIds, String returnTo,
+            boolean mobile, boolean componentGiven) {
 
         String query() {
             StringBuilder q = new StringBuilder();
+            if (componentGiven) {
+                append(q, "component", component);
+            }
             append(q, "auth_type", authType);
             append(q, "biz_appid", bizAppid);
             append(q, "category_id_list", categoryIds);
@@ -116,9 +125,9 @@ public final class AuthorizationPages {
         }
         PreAuthCodeResponse preAuth;
         try {
-            preAuth = api.createPreAuthCode(componentAppid);
+            preAuth = api.createPreAuthCode(options.component());
         } catch (RuntimeException e) {
-            LOG.warn("Could not create a pre_auth_code for component {}: {}", componentAppid, e.getMessage());
+            LOG.warn("Could not create a pre_auth_code for component {}: {}", options.component(), e.getMessage());
             HtmlPages.reply(exchange, 503, error("WeChat is not available right now",
                     "The platform could not start an authorization (" + e.getMessage() + "). Try again shortly.",
                     true));
@@ -128,7 +137,7 @@ public final class AuthorizationPages {
         random.nextBytes(bytes);
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        states.save(Hashes.sha256Hex(state), new AuthorizationState(componentAppid, preAuth.preAuthCode(),
+        states.save(Hashes.sha256Hex(state), new AuthorizationState(options.component(), preAuth.preAuthCode(),
                 options.returnTo(), now, now.plus(authorize.stateTtl())));
 
         String redirectUri = http.publicUrl() + http.contextPath() + "/authorize/callback?state=" + state;
@@ -140,7 +149,7 @@ public final class AuthorizationPages {
             append(q, "action", "bindcomponent");
             append(q, "no_scan", "1");
         }
-        append(q, "component_appid", componentAppid);
+        append(q, "component_appid", options.component());
         append(q, "pre_auth_code", preAuth.preAuthCode());
         append(q, "redirect_uri", redirectUri);
         append(q, "auth_type", options.authType() == null && options.mobile() ? "3" : options.authType());
@@ -246,6 +255,10 @@ public final class AuthorizationPages {
     }
 
     private Options options(Message in) {
+        String component = param(in, "component");
+        if (component != null && !componentAppids.contains(component)) {
+            throw new IllegalArgumentException("component must be the appid of a platform of this deployment");
+        }
         String authType = param(in, "auth_type");
         String bizAppid = param(in, "biz_appid");
         String categoryIds = param(in, "category_id_list");
@@ -264,7 +277,8 @@ public final class AuthorizationPages {
             throw new IllegalArgumentException("return_to must be a path on this site or start with "
                     + http.publicUrl());
         }
-        return new Options(authType, bizAppid, categoryIds, returnTo, "1".equals(mobile) || "true".equals(mobile));
+        return new Options(component == null ? componentAppids.get(0) : component, authType, bizAppid, categoryIds,
+                returnTo, "1".equals(mobile) || "true".equals(mobile), component != null);
     }
 
     /** Only our own site: a relative path or our public URL, so the flow cannot be used as an open redirect. */

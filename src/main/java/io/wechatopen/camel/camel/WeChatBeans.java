@@ -66,10 +66,16 @@ public final class WeChatBeans extends ServiceSupport {
         this.settings = settings;
         this.dataSource = dataSource;
         ComponentSettings component = settings.component();
-        Set<String> componentAppids = Set.of(component.appid());
+        Set<String> componentAppids = new java.util.LinkedHashSet<>();
+        Map<String, WeChatMessageCrypto> cryptoByAppid = new java.util.LinkedHashMap<>();
+        for (ComponentSettings each : settings.components()) {
+            componentAppids.add(each.appid());
+            cryptoByAppid.put(each.appid(),
+                    new WeChatMessageCrypto(each.token(), each.encodingAesKey(), each.appid()));
+        }
         ObjectMapper mapper = new ObjectMapper();
         SecretSealer sealer = SecretSealer.fromKeys(settings.store().encryptionKeys());
-        this.crypto = new WeChatMessageCrypto(component.token(), component.encodingAesKey(), component.appid());
+        this.crypto = cryptoByAppid.get(component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
         this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
@@ -81,7 +87,7 @@ public final class WeChatBeans extends ServiceSupport {
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate());
         SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
                 mapper);
-        this.componentTokenManager = new ComponentTokenManager(List.of(component), ticketStore, componentTokenStore,
+        this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
                 api, settings.tokens(), health, clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
                 settings.tokens(), listener, clock);
@@ -91,16 +97,16 @@ public final class WeChatBeans extends ServiceSupport {
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
                 listener, clock);
         ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
-        AuthorizationPages pages = new AuthorizationPages(component.appid(), settings.http(), settings.authorize(),
-                api, stateStore, exchanger, mapper, clock);
+        AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
+                settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
                 pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
 
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
-                new ComponentEventRoutes(new ComponentPushIntake(Map.of(component.appid(), crypto), pushStore,
-                        settings.callback(), clock)),
+                new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
+                        clock)),
                 new ComponentTokenRoutes(componentTokenManager),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize()),

@@ -10,13 +10,17 @@ package io.wechatopen.camel.config;
  */
 public record ComponentSettings(String appid, String appsecret, String token, String encodingAesKey) {
 
-    static ComponentSettings from(SettingsSource source) {
-        String key = source.required("wechat.component.encoding-aes-key");
+    /**
+     * Reads one platform's four keys under {@code prefix}: {@code wechat.component} for the primary platform,
+     * {@code wechat.component.<name>} for each further one listed in {@code wechat.components}.
+     */
+    static ComponentSettings from(SettingsSource source, String prefix) {
+        String key = source.required(prefix + ".encoding-aes-key");
         if (key.length() != 43) {
-            throw source.invalid("wechat.component.encoding-aes-key", "43 characters from [A-Za-z0-9]");
+            throw source.invalid(prefix + ".encoding-aes-key", "43 characters from [A-Za-z0-9]");
         }
-        return new ComponentSettings(source.required("wechat.component.appid"),
-                source.required("wechat.component.appsecret"), source.required("wechat.component.token"), key);
+        return new ComponentSettings(source.required(prefix + ".appid"), source.required(prefix + ".appsecret"),
+                source.required(prefix + ".token"), key);
     }
 
     @Override

@@ -1,10 +1,16 @@
 package io.wechatopen.camel.config;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Every setting of the bundle, read and checked once at start. Both runtimes (Camel Main and Karaf) build it
  * from their own property source with {@link #load(SettingsSource)}.
  *
- * @param component the platform's credentials
+ * @param components the platforms' credentials, the primary one ({@code wechat.component.*}) first, then those named
+ *        in {@code wechat.components}; appids are distinct
  * @param api how WeChat is called
  * @param tokens refresh and ticket policy
  * @param callback push acceptance
@@ -14,7 +20,7 @@ package io.wechatopen.camel.config;
  * @param authorize the authorization flow and authorizer token upkeep
  * @param adminToken {@code wechat.admin.token}: bearer token of the admin endpoints (secret)
  */
-public record WeChatSettings(ComponentSettings component, ApiSettings api, TokenPolicy tokens,
+public record WeChatSettings(List<ComponentSettings> components, ApiSettings api, TokenPolicy tokens,
         CallbackSettings callback, HttpSettings http, StoreSettings store, SandboxSettings sandbox,
         AuthorizeSettings authorize, String adminToken) {
 
@@ -24,7 +30,7 @@ public record WeChatSettings(ComponentSettings component, ApiSettings api, Token
     public static WeChatSettings load(SettingsSource source) {
         HttpSettings http = HttpSettings.from(source);
         ApiSettings api = ApiSettings.from(source);
-        WeChatSettings settings = new WeChatSettings(ComponentSettings.from(source), api, TokenPolicy.from(source),
+        WeChatSettings settings = new WeChatSettings(components(source), api, TokenPolicy.from(source),
                 CallbackSettings.from(source), http, StoreSettings.from(source), SandboxSettings.from(source, http),
                 AuthorizeSettings.from(source, api), source.required("wechat.admin.token"));
         if (!settings.api().isOnThisMachine()) {
@@ -40,6 +46,37 @@ public record WeChatSettings(ComponentSettings component, ApiSettings api, Token
         return settings;
     }
 
+    /** The primary platform: the one the sandbox simulates and the authorization pages use by default. */
+    public ComponentSettings component() {
+        return components.get(0);
+    }
+
+    private static List<ComponentSettings> components(SettingsSource source) {
+        List<ComponentSettings> components = new ArrayList<>();
+        components.add(ComponentSettings.from(source, "wechat.component"));
+        for (String name : source.optional("wechat.components").map(v -> v.split(",")).orElse(new String[0])) {
+            String trimmed = name.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!trimmed.matches("[a-z0-9][a-z0-9-]{0,31}") || RESERVED.contains(trimmed)) {
+                throw source.invalid("wechat.components", "lower-case names (not appid, appsecret, token or"
+                        + " encoding-aes-key) separated by commas");
+            }
+            components.add(ComponentSettings.from(source, "wechat.component." + trimmed));
+        }
+        Set<String> appids = new HashSet<>();
+        for (ComponentSettings component : components) {
+            if (!appids.add(component.appid())) {
+                throw source.invalid("wechat.components", "platforms with distinct appids (" + component.appid()
+                        + " is configured twice)");
+            }
+        }
+        return List.copyOf(components);
+    }
+
+    private static final Set<String> RESERVED = Set.of("appid", "appsecret", "token", "encoding-aes-key");
+
     /** Key id of the committed development store key, refused against real WeChat. */
     public static final String DEVELOPMENT_KEY_PREFIX = "dev:";
     /** Prefix of the committed development admin token, refused against real WeChat. */
@@ -47,6 +84,6 @@ public record WeChatSettings(ComponentSettings component, ApiSettings api, Token
 
     @Override
     public String toString() {
-        return "WeChatSettings[" + component + ", api=" + api + ", " + http + ", " + store + ", " + sandbox + "]";
+        return "WeChatSettings[" + components + ", api=" + api + ", " + http + ", " + store + ", " + sandbox + "]";
     }
 }
