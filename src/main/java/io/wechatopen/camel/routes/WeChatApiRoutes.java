@@ -80,10 +80,14 @@ public final class WeChatApiRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_METHOD, header(METHOD))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=utf-8"))
                 .setHeader(Exchange.HTTP_PATH, header(PATH))
-                .to(api.baseUrl() + "?throwExceptionOnFailure=false&connectTimeout=" + api.connectTimeout().toMillis()
-                        + "&responseTimeout=" + api.readTimeout().toMillis()).id("call-wechat-api")
-                // The query carries the token: it must not travel back to the caller.
-                .removeHeaders("CamelHttp(Query|Uri|Path|Url)")
+                .doTry()
+                    .to(api.baseUrl() + "?throwExceptionOnFailure=false&connectTimeout="
+                            + api.connectTimeout().toMillis() + "&responseTimeout=" + api.readTimeout().toMillis())
+                            .id("call-wechat-api")
+                .doFinally()
+                    // The query carries the token: it must not travel back to the caller, not even with a failure.
+                    .removeHeaders("CamelHttp(Query|Uri|Path|Url)")
+                .end()
                 .bean(responses, "check");
     }
 

@@ -31,6 +31,7 @@ import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizationStateStore;
 import io.wechatopen.camel.store.AuthorizerStore;
+import io.wechatopen.camel.support.LogCapture;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.token.Hashes;
 
@@ -371,9 +372,15 @@ class AuthorizationFlowTest {
 
         bundle.injectFault("{\"api\":\"getcallbackip\",\"count\":1,\"errcode\":48001}");
         assertThatThrownBy(() -> producer.requestBodyAndHeaders("direct:wechat-api-call", null, headers, String.class))
-                .isInstanceOfSatisfying(CamelExecutionException.class, e -> assertThat(e.getCause())
-                        .isInstanceOfSatisfying(WeChatApiException.class,
-                                w -> assertThat(w.getErrcode()).isEqualTo(48001)));
+                .isInstanceOfSatisfying(CamelExecutionException.class, e -> {
+                    assertThat(e.getCause()).isInstanceOfSatisfying(WeChatApiException.class,
+                            w -> assertThat(w.getErrcode()).isEqualTo(48001));
+                    // The token travelled in the query: nothing of it comes back to the caller.
+                    assertThat(e.getExchange().getMessage().getHeaders()).doesNotContainKeys("CamelHttpQuery",
+                            "CamelHttpUri");
+                    assertThat(e.getExchange().getMessage().getHeaders().toString())
+                            .doesNotContain(record("wx1000000000000001").accessToken());
+                });
     }
 
     @Test
@@ -443,5 +450,48 @@ class AuthorizationFlowTest {
         JsonNode reconciliation = bundle.status().at("/components/0/last_reconciliation");
         assertThat(reconciliation.path("added").asInt()).isOne();
         assertThat(reconciliation.path("drift").toString()).contains("wx1000000000000002");
+    }
+
+    @Test
+    void logsWhenTheWholeFlowRunsThenNoSecretTokenOrCodeAppears() throws Exception {
+        List<String> logged = new ArrayList<>();
+        List<String> secrets = new ArrayList<>();
+        try (LogCapture ours = new LogCapture(org.apache.logging.log4j.Level.DEBUG, "io.wechatopen.camel");
+                LogCapture camel = new LogCapture(org.apache.logging.log4j.Level.INFO, "org.apache.camel")) {
+            start(Map.of());
+            String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
+            secrets.add(RunningBundle.queryOf(location).get("pre_auth_code"));
+            secrets.add(RunningBundle.queryOf(RunningBundle.queryOf(location).get("redirect_uri")).get("state"));
+            JsonNode approval = bundle.approve(location, "wx1000000000000001");
+            secrets.add(approval.path("auth_code").asText());
+            assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
+            secrets.add(record("wx1000000000000001").refreshToken());
+            secrets.add(record("wx1000000000000001").accessToken());
+            // A refused token, a retry, a 61023 recovery and a withdrawal all log something.
+            bundle.sandboxControl("/sandbox/authorizers/wx1000000000000001/expire-access-tokens", "{}");
+            bundle.context().createProducerTemplate().requestBodyAndHeaders("direct:wechat-api-call", null,
+                    Map.of("WeChatAuthorizerAppid", "wx1000000000000001", "WeChatApiPath", "/cgi-bin/getcallbackip"),
+                    String.class);
+            bundle.sandboxControl("/sandbox/authorizers/wx1000000000000001/rotate-refresh-token", "{}");
+            expireSoon("wx1000000000000001");
+            secrets.add(tokens().accessToken("wx1000000000000001"));
+            secrets.add(record("wx1000000000000001").refreshToken());
+            secrets.add(bundle.bean("componentTokenManager", io.wechatopen.camel.token.ComponentTokenManager.class)
+                    .accessToken(component));
+            secrets.add(bundle.sandboxState().at("/tickets/latest").asText());
+            secrets.add(bundle.context().resolvePropertyPlaceholders("{{wechat.component.appsecret}}"));
+            bundle.sandboxControl("/sandbox/authorizers/wx1000000000000001/unauthorize", "{}");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> record("wx1000000000000001").status() == AuthorizerStatus.UNAUTHORIZED);
+            ours.events().forEach(e -> logged.add(e.message()));
+            camel.events().forEach(e -> logged.add(e.message()));
+        }
+        assertThat(logged).isNotEmpty();
+        assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).hasSizeGreaterThan(8));
+        for (String line : logged) {
+            for (String secret : secrets) {
+                assertThat(line).doesNotContain(secret);
+            }
+        }
     }
 }

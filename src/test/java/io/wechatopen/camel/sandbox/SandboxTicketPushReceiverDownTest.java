@@ -1,5 +1,6 @@
 package io.wechatopen.camel.sandbox;
 
+import io.wechatopen.camel.support.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.sandbox;
+package io.wechatopen.camel.support;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,21 +12,21 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Captures the log events of some loggers (at DEBUG and above, or a given level) for the duration of a test. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
-    record Event(String logger, Level level, String message) {
+    public record Event(String logger, Level level, String message) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> loggers;
     private final LoggerContext context = LoggerContext.getContext(false);
 
-    LogCapture(String... loggers) {
+    public LogCapture(String... loggers) {
         this(Level.DEBUG, loggers);
     }
 
     /** Captures the given loggers at {@code level} and above (and sets them to that level meanwhile). */
-    LogCapture(Level level, String... loggers) {
+    public LogCapture(Level level, String... loggers) {
         super("test-capture-" + String.join(",", loggers), null, null, true, Property.EMPTY_ARRAY);
         this.loggers = List.of(loggers);
         start();
@@ -47,7 +47,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
                 event.getMessage().getFormattedMessage() + thrown));
     }
 
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
