@@ -8,8 +8,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The control API for authorizations: a merchant approves, changes or withdraws; the refresh token goes stale;
  * access tokens expire; and the state view shows it all without token values.
  */
-class SandboxAuthorizationControlRouteTest extends SandboxRouteTestSupport {
+class SandboxAuthorizationControlRouteTest extends SandboxWithoutTimerTestSupport {
 
     private static final String ACCOUNT = "wx1000000000000001";
     private static final String REDIRECT = "http://127.0.0.1:8080/wechat/authorize/callback?state=st-9";
@@ -25,16 +23,9 @@ class SandboxAuthorizationControlRouteTest extends SandboxRouteTestSupport {
 
     private String componentToken;
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
     @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
+    void obtainComponentTokenOfTheSandbox() throws Exception {
         componentToken = obtainComponentToken();
     }
 

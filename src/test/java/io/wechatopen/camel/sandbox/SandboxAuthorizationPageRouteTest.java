@@ -16,8 +16,6 @@ import javax.xml.xpath.XPathFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -29,23 +27,16 @@ import org.xml.sax.InputSource;
  * The authorization page over real HTTP as a browser uses it: the page, its approve form, the 302 back to the
  * platform and the {@code authorized} push that goes out at the same time.
  */
-class SandboxAuthorizationPageRouteTest extends SandboxRouteTestSupport {
+class SandboxAuthorizationPageRouteTest extends SandboxWithoutTimerTestSupport {
 
     private static final String REDIRECT = "http://127.0.0.1:8080/wechat/authorize/callback?state=st-1";
     private static final String PAGE = "/cgi-bin/componentloginpage";
 
     private String componentToken;
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
     @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
+    void obtainComponentTokenOfTheSandbox() throws Exception {
         componentToken = obtainComponentToken();
     }
 

@@ -9,8 +9,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The authorization APIs over real HTTP: pre-authorization code, code exchange, token refresh, account info and
  * list, both generations of the option APIs, two account APIs that take the authorizer token, and faults on them.
  */
-class SandboxAuthorizerApiRouteTest extends SandboxRouteTestSupport {
+class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
 
     private static final String RID = " rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}";
     private static final String ACCOUNT = "wx1000000000000001";
@@ -26,16 +24,9 @@ class SandboxAuthorizerApiRouteTest extends SandboxRouteTestSupport {
 
     private String componentToken;
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
     @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
+    void obtainComponentTokenOfTheSandbox() throws Exception {
         componentToken = obtainComponentToken();
     }
 

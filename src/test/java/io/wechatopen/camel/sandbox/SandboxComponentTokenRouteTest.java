@@ -7,28 +7,15 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code api_component_token} over real HTTP, with tickets pushed to and decrypted by the receiver. */
-class SandboxComponentTokenRouteTest extends SandboxRouteTestSupport {
+class SandboxComponentTokenRouteTest extends SandboxWithoutTimerTestSupport {
 
     private static final String PATH = "/cgi-bin/component/api_component_token";
     private static final String RID = " rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}";
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
-    @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
-    }
 
     @Test
     void componentTokenWhenTicketWasPushedThenIssuesTokenAndRecordsWhatWasSent() throws Exception {

@@ -7,25 +7,12 @@ import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The control API: fault validation, clearing, and the state view. */
-class SandboxControlRouteTest extends SandboxRouteTestSupport {
+class SandboxControlRouteTest extends SandboxWithoutTimerTestSupport {
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
-    @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
-    }
 
     @Test
     void addFaultWhenBodyIsInvalidThen400WithClearMessage() throws Exception {

@@ -10,14 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.logging.log4j.Level;
 
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A receiver that is down: the push fails, is recorded and logged, and the push routes keep running. */
-class SandboxTicketPushReceiverDownTest extends SandboxRouteTestSupport {
+class SandboxTicketPushReceiverDownTest extends SandboxWithoutTimerTestSupport {
 
     private final int deadPort = AvailablePortFinder.getNextAvailable();
 
@@ -26,17 +23,7 @@ class SandboxTicketPushReceiverDownTest extends SandboxRouteTestSupport {
         return "http://127.0.0.1:" + deadPort + RECEIVER_PATH;
     }
 
-    @Override
-    public void configureTest(TestExecutionConfiguration testConfiguration) {
-        super.configureTest(testConfiguration);
-        testConfiguration.withUseAdviceWith(true);
-    }
 
-    @BeforeEach
-    void startWithoutTimer() throws Exception {
-        AdviceWith.adviceWith(context, SandboxRoutes.TICKET_PUSH, a -> a.replaceFromWith("direct:test-tick"));
-        context.start();
-    }
 
     @Test
     void pushWhenReceiverIsDownThenFailureIsRecordedAndRoutesKeepRunning() throws Exception {
