@@ -228,6 +228,15 @@ public final class AuthorizationPages {
                         + HtmlPages.escape(record.funcInfo().toString()) + "</span></p>"));
     }
 
+    /** Deletes the states of attempts that expired (used or not); run by the hourly reconciliation. */
+    public int purgeExpiredStates() {
+        int deleted = states.deleteExpired(clock.instant());
+        if (deleted > 0) {
+            LOG.info("Deleted {} expired authorization states", deleted);
+        }
+        return deleted;
+    }
+
     private String nickName(AuthorizerRecord record) {
         try {
             JsonNode info = mapper.readTree(record.infoJson());

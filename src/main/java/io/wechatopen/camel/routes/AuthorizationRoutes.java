@@ -17,7 +17,8 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
  * component (one consumer; safe alongside other instances).</li>
  * <li>{@code direct:wechat-authorizer-token-refresh-due}: refreshes every authorizer token within the skew of
  * expiry, with bounded concurrency and a rate limit.</li>
- * <li>{@code direct:wechat-authorizer-list-reconcile}: compares the store with {@code api_get_authorizer_list}.</li>
+ * <li>{@code direct:wechat-authorizer-list-reconcile}: deletes expired authorization states, then compares the
+ * store with {@code api_get_authorizer_list}.</li>
  * </ul>
  */
 public final class AuthorizationRoutes extends RouteBuilder {
@@ -82,6 +83,7 @@ public final class AuthorizationRoutes extends RouteBuilder {
 
         from("direct:wechat-authorizer-list-reconcile").routeId("wechat-authorizer-list-reconcile")
                 .routeConfigurationId("wechat-schedule-errors")
+                .bean(pages, "purgeExpiredStates").id("save-purged-states")
                 .setBody(constant(componentAppids))
                 .split(body())
                     .bean(reconciler, "reconcile").id("save-reconciled-authorizers")

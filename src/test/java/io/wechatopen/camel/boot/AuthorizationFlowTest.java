@@ -235,6 +235,10 @@ class AuthorizationFlowTest {
                 + "&auth_code=queryauthcode@@@x&expires_in=3600", null);
         assertThat(response.statusCode()).isEqualTo(410);
         assertThat(calls("api_query_auth")).isZero();
+
+        // Housekeeping deletes expired states with the hourly reconciliation.
+        bundle.context().createProducerTemplate().sendBody("direct:wechat-authorizer-list-reconcile", null);
+        assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorization_state")).isZero();
     }
 
     @Test
