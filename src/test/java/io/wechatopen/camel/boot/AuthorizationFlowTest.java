@@ -498,4 +498,44 @@ class AuthorizationFlowTest {
             }
         }
     }
+
+    @Test
+    void updateauthorizedPushThenNewCodeExchangedAndFuncInfoReplaced() throws Exception {
+        start(Map.of());
+        authorized("wx1000000000000003");
+        String refresh = record("wx1000000000000003").refreshToken();
+        NotifyBuilder notice = new NotifyBuilder(bundle.context()).fromRoute("wechat-authorization-changed-log")
+                .whenCompleted(1).create();
+
+        assertThat(bundle.sandboxControl("/sandbox/authorizers/wx1000000000000003/update", "{\"func_ids\":[1,15]}")
+                .statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> record("wx1000000000000003").funcInfo().equals(List.of(1, 15)));
+        assertThat(record("wx1000000000000003").status()).isEqualTo(AuthorizerStatus.AUTHORIZED);
+        assertThat(record("wx1000000000000003").refreshToken()).isEqualTo(refresh);
+        assertThat(calls("api_query_auth")).isEqualTo(2);
+        assertThat(notice.matches(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void authorizedPushWhenNotProcessedBeforeARestartThenTheScheduleProcessesIt() throws Exception {
+        start(Map.of());
+        // Processing is down (as after a crash between "success" and processing): the push is only stored.
+        bundle.context().getRouteController().stopRoute("wechat-authorization-event-handle");
+        String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
+        bundle.approve(location, "wx1000000000000002");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bundle.count("SELECT COUNT(*) FROM"
+                + " wechat_authorization_event WHERE info_type = 'authorized' AND status = 'RECEIVED'") == 1);
+        assertThat(store().find(component, "wx1000000000000002")).isEmpty();
+
+        bundle.context().getRouteController().startRoute("wechat-authorization-event-handle");
+        bundle.context().createProducerTemplate().sendBody("seda:wechat-authorization-event-handle", null);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> store().find(component, "wx1000000000000002").isPresent());
+        assertThat(record("wx1000000000000002").status()).isEqualTo(AuthorizerStatus.AUTHORIZED);
+        assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorization_event WHERE info_type = 'authorized'"
+                + " AND status = 'PROCESSED'")).isOne();
+    }
 }
