@@ -96,13 +96,17 @@ class WeChatComponentEventReceiveRouteTest {
     }
 
     @Test
-    void authorizationPushWhenValidThenStoredForLaterProcessing() throws Exception {
+    void authorizationPushWhenValidThenStoredAndProcessedAfterTheAnswer() throws Exception {
         HttpResponse<String> response = send(pushes.push(TestPushes.unauthorizedXml(appid, "wxauthorizer0001",
                 Instant.now())));
 
         assertThat(response.body()).isEqualTo("success");
         assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorization_event WHERE info_type = ?"
-                + " AND authorizer_appid = ? AND status = 'RECEIVED'", "unauthorized", "wxauthorizer0001")).isOne();
+                + " AND authorizer_appid = ?", "unauthorized", "wxauthorizer0001")).isOne();
+        // Processed after the answer, off the HTTP thread.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> bundle.count(
+                "SELECT COUNT(*) FROM wechat_authorization_event WHERE authorizer_appid = ? AND status = 'PROCESSED'",
+                "wxauthorizer0001") == 1);
     }
 
     @Test
