@@ -1,9 +1,8 @@
 package io.wechatopen.camel.camel;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -11,11 +10,6 @@ import org.apache.camel.Handler;
 import org.apache.camel.Message;
 
 import io.wechatopen.camel.config.CallbackSettings;
-import io.wechatopen.camel.crypto.DecryptionException;
-import io.wechatopen.camel.crypto.InvalidSignatureException;
-import io.wechatopen.camel.crypto.MalformedMessageException;
-import io.wechatopen.camel.crypto.ReceiveIdMismatchException;
-import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 import io.wechatopen.camel.model.ComponentPush;
 import io.wechatopen.camel.model.InfoType;
@@ -54,57 +48,12 @@ public final class ComponentPushIntake {
     @Handler
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
-        byte[] raw = in.getBody(byte[].class);
-        if (raw == null || raw.length == 0) {
-            throw new PushRejectedException(400, "empty body");
-        }
-        if (raw.length > settings.maxBodyBytes()) {
-            throw new PushRejectedException(413, "body larger than " + settings.maxBodyBytes() + " bytes");
-        }
-        String msgSignature = in.getHeader("msg_signature", String.class);
-        String signature = in.getHeader("signature", String.class);
-        String timestamp = in.getHeader("timestamp", String.class);
-        String nonce = in.getHeader("nonce", String.class);
-        String encryptType = in.getHeader("encrypt_type", String.class);
-        if (isBlank(msgSignature) || isBlank(timestamp) || isBlank(nonce)) {
-            throw new PushRejectedException(401, "msg_signature, timestamp and nonce are required");
-        }
-        if (encryptType != null && !"aes".equals(encryptType)) {
-            throw new PushRejectedException(400, "encrypt_type must be aes");
-        }
-        long unixSeconds = parseTimestamp(timestamp);
-
-        Map<String, String> envelope = parse(new String(raw, StandardCharsets.UTF_8), "envelope");
-        String encrypt = envelope.get("Encrypt");
-        if (isBlank(encrypt)) {
-            throw new PushRejectedException(400, "envelope has no Encrypt element");
-        }
-        WeChatMessageCrypto crypto = cryptoFor(envelope.get("AppId"));
+        EncryptedRequest.Verified request = EncryptedRequest.verify(in, settings, clock,
+                envelope -> List.of(cryptoFor(envelope.get("AppId"))));
+        ComponentPush push = toPush(request.crypto().receiveId(), request.message());
         try {
-            crypto.verifyMsgSignature(msgSignature, timestamp, nonce, encrypt);
-            if (signature != null) {
-                crypto.verifySignature(signature, timestamp, nonce);
-            }
-        } catch (InvalidSignatureException e) {
-            throw new PushRejectedException(401, e.getMessage());
-        }
-        Instant now = clock.instant();
-        Duration skew = Duration.between(Instant.ofEpochSecond(unixSeconds), now).abs();
-        if (skew.compareTo(settings.replayWindow()) > 0) {
-            throw new PushRejectedException(401, "timestamp is outside the replay window");
-        }
-        String plaintext;
-        try {
-            plaintext = crypto.decrypt(encrypt);
-        } catch (ReceiveIdMismatchException e) {
-            throw new PushRejectedException(401, "ciphertext is addressed to another component AppId");
-        } catch (DecryptionException e) {
-            throw new PushRejectedException(400, "Encrypt cannot be decrypted: " + e.getMessage());
-        }
-        ComponentPush push = toPush(crypto.receiveId(), parse(plaintext, "message"));
-        try {
-            PushStore.Outcome outcome = store.record(new ReceivedPush(push, plaintext, msgSignature.toLowerCase(
-                    java.util.Locale.ROOT), timestamp, nonce, now));
+            PushStore.Outcome outcome = store.record(new ReceivedPush(push, request.plaintext(),
+                    request.msgSignature(), request.timestamp(), request.nonce(), request.receivedAt()));
             in.setHeader(OUTCOME, outcome.name());
         } catch (DuplicatePushException e) {
             throw new PushRejectedException(401, "replayed push (same msg_signature, timestamp and nonce)");
@@ -136,7 +85,7 @@ public final class ComponentPushIntake {
         if (isBlank(infoType)) {
             throw new PushRejectedException(400, "message has no InfoType");
         }
-        Instant createTime = Instant.ofEpochSecond(parseNumber(fields.get("CreateTime"), "CreateTime"));
+        Instant createTime = Instant.ofEpochSecond(EncryptedRequest.number(fields.get("CreateTime"), "CreateTime"));
         ComponentPush push = new ComponentPush(componentAppid, infoType, createTime, fields);
         if (push.isTicket() && push.field("ComponentVerifyTicket").isEmpty()) {
             throw new PushRejectedException(400, "ticket push has no ComponentVerifyTicket");
@@ -147,25 +96,6 @@ public final class ComponentPushIntake {
             throw new PushRejectedException(400, infoType + " push has no AuthorizerAppid");
         }
         return push;
-    }
-
-    private static Map<String, String> parse(String xml, String what) {
-        try {
-            return SafeXml.parseFlat(xml);
-        } catch (MalformedMessageException e) {
-            throw new PushRejectedException(400, what + ": " + e.getMessage());
-        }
-    }
-
-    private static long parseTimestamp(String timestamp) {
-        return parseNumber(timestamp, "timestamp");
-    }
-
-    private static long parseNumber(String value, String name) {
-        if (isBlank(value) || value.length() > 12 || !value.chars().allMatch(Character::isDigit)) {
-            throw new PushRejectedException(400, name + " must be unix seconds");
-        }
-        return Long.parseLong(value);
     }
 
     private static boolean isBlank(String value) {

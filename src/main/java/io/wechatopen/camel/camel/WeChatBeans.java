@@ -16,6 +16,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
 import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
@@ -107,6 +108,8 @@ public final class WeChatBeans extends ServiceSupport {
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
                         clock)),
+                new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
+                        settings.callback(), clock)),
                 new ComponentTokenRoutes(componentTokenManager),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize()),

@@ -1,0 +1,109 @@
+package io.wechatopen.camel.routes;
+
+import static org.apache.camel.builder.Builder.body;
+import static org.apache.camel.builder.Builder.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.support.builder.PredicateBuilder;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.wechatopen.camel.crypto.SafeXml;
+import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.support.RunningBundle;
+import io.wechatopen.camel.support.TestPushes;
+
+/**
+ * The YAML route {@code wechat-account-message-receive}: an authorized account's messages are verified, decrypted
+ * and handed to {@code seda:wechat-account-message-received}; bad ones are refused with their status.
+ */
+class WeChatAccountMessageReceiveRouteTest {
+
+    private static final String ACCOUNT = "wx1000000000000001";
+    private static RunningBundle bundle;
+    private static TestPushes pushes;
+    private static String appid;
+
+    @BeforeAll
+    static void startBundle() throws Exception {
+        bundle = RunningBundle.start(Map.of("wechat.sandbox.enabled", "false", "wechat.api.maximum-redeliveries", "0"));
+        appid = bundle.context().resolvePropertyPlaceholders("{{wechat.component.appid}}");
+        pushes = new TestPushes(appid, bundle.context().resolvePropertyPlaceholders("{{wechat.component.token}}"),
+                bundle.context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"));
+    }
+
+    @AfterAll
+    static void stopBundle() throws Exception {
+        bundle.close();
+    }
+
+    private static String userMessage() {
+        return "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n<FromUserName><![CDATA[o9AgO5Kd5gg]]>"
+                + "</FromUserName>\n<CreateTime>" + Instant.now().getEpochSecond() + "</CreateTime>\n<MsgType>"
+                + "<![CDATA[event]]></MsgType>\n<Event><![CDATA[subscribe]]></Event>\n</xml>";
+    }
+
+    private static HttpResponse<String> post(String path, WeChatMessageCrypto crypto, String plaintext)
+            throws Exception {
+        String timestamp = String.valueOf(Instant.now().getEpochSecond());
+        String nonce = String.valueOf(System.nanoTime() % 1_000_000_000L);
+        String encrypt = crypto.encrypt(plaintext);
+        String body = "<xml><ToUserName>" + SafeXml.cdata("gh_97417a04a28d") + "</ToUserName><Encrypt>"
+                + SafeXml.cdata(encrypt) + "</Encrypt></xml>";
+        String query = "signature=" + crypto.signature(timestamp, nonce) + "&timestamp=" + timestamp + "&nonce="
+                + nonce + "&openid=o9AgO5Kd5gg&encrypt_type=aes&msg_signature="
+                + crypto.msgSignature(timestamp, nonce, encrypt);
+        return bundle.post(bundle.baseUrl() + path + "?" + query, "text/xml", body);
+    }
+
+    @Test
+    void messageWhenValidThenSuccessAndHandedOverDecrypted() throws Exception {
+        NotifyBuilder received = new NotifyBuilder(bundle.context()).fromRoute("wechat-account-message-log")
+                .whenAnyDoneMatches(PredicateBuilder.and(body().contains("<Event><![CDATA[subscribe]]></Event>"),
+                        header("WeChatAuthorizerAppid").isEqualTo(ACCOUNT),
+                        header("WeChatComponentAppid").isEqualTo(appid), header("WeChatMsgType").isEqualTo("event"),
+                        header("WeChatEvent").isEqualTo("subscribe"), header("WeChatOpenid").isEqualTo("o9AgO5Kd5gg")))
+                .create();
+
+        HttpResponse<String> response = post("/accounts/" + ACCOUNT + "/messages", pushes.crypto(), userMessage());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("success");
+        assertThat(received.matches(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void messageWhenSignedWithAnotherTokenThen401() throws Exception {
+        WeChatMessageCrypto other = new WeChatMessageCrypto("othertoken",
+                bundle.context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"), appid);
+        assertThat(post("/accounts/" + ACCOUNT + "/messages", other, userMessage()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void messageWhenEncryptedForAnotherComponentThen401() throws Exception {
+        WeChatMessageCrypto other = new WeChatMessageCrypto(pushes.token(),
+                bundle.context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"),
+                "wxffffffffffffffff");
+        assertThat(post("/accounts/" + ACCOUNT + "/messages", other, userMessage()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void messageWhenPathHasNoAccountThen404() throws Exception {
+        assertThat(post("/accounts/" + ACCOUNT + "/other", pushes.crypto(), userMessage()).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void messageWhenDecryptedXmlDeclaresDtdThen400() throws Exception {
+        assertThat(post("/accounts/" + ACCOUNT + "/messages", pushes.crypto(),
+                "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><MsgType>&e;</MsgType></xml>")
+                .statusCode()).isEqualTo(400);
+    }
+}
