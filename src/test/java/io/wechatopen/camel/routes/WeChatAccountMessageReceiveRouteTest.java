@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.support.builder.PredicateBuilder;
@@ -33,10 +32,9 @@ class WeChatAccountMessageReceiveRouteTest {
 
     @BeforeAll
     static void startBundle() throws Exception {
-        bundle = RunningBundle.start(Map.of("wechat.sandbox.enabled", "false", "wechat.api.maximum-redeliveries", "0"));
-        appid = bundle.context().resolvePropertyPlaceholders("{{wechat.component.appid}}");
-        pushes = new TestPushes(appid, bundle.context().resolvePropertyPlaceholders("{{wechat.component.token}}"),
-                bundle.context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"));
+        bundle = RunningBundle.start(RunningBundle.NO_SANDBOX);
+        appid = bundle.componentAppid();
+        pushes = bundle.pushes();
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +30,9 @@ class WeChatComponentEventReceiveRouteTest {
 
     @BeforeAll
     static void startBundle() throws Exception {
-        // No sandbox: only the pushes this test sends arrive. No API retries: token fetches fail fast here.
-        bundle = RunningBundle.start(Map.of("wechat.sandbox.enabled", "false", "wechat.api.maximum-redeliveries", "0"));
-        appid = bundle.context().resolvePropertyPlaceholders("{{wechat.component.appid}}");
-        pushes = new TestPushes(appid, bundle.context().resolvePropertyPlaceholders("{{wechat.component.token}}"),
-                bundle.context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"));
+        bundle = RunningBundle.start(RunningBundle.NO_SANDBOX);
+        appid = bundle.componentAppid();
+        pushes = bundle.pushes();
     }
 
     @AfterAll

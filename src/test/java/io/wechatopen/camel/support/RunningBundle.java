@@ -200,6 +200,21 @@ public final class RunningBundle implements AutoCloseable {
         return post(sandboxUrl() + path, "application/json", json == null ? "" : json);
     }
 
+    /** Overrides for a bundle without the sandbox and without API retries: only the pushes a test sends arrive. */
+    public static final Map<String, String> NO_SANDBOX = Map.of("wechat.sandbox.enabled", "false",
+            "wechat.api.maximum-redeliveries", "0");
+
+    /** The component appid of the primary platform, as configured. */
+    public String componentAppid() {
+        return context().resolvePropertyPlaceholders("{{wechat.component.appid}}");
+    }
+
+    /** Push builder with the primary platform's configured credentials. */
+    public TestPushes pushes() {
+        return new TestPushes(componentAppid(), context().resolvePropertyPlaceholders("{{wechat.component.token}}"),
+                context().resolvePropertyPlaceholders("{{wechat.component.encoding-aes-key}}"));
+    }
+
     public <T> T bean(String name, Class<T> type) {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
