@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import io.wechatopen.camel.camel.WeChatBeans;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
-import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
 import io.wechatopen.camel.sandbox.SandboxState;
 
@@ -38,11 +37,9 @@ public final class WeChatConfiguration implements CamelConfiguration {
         }
         if (settings.sandbox().enabled()) {
             if (settings.api().baseUrl().equals(settings.sandbox().baseUrl())) {
-                WeChatMessageCrypto crypto = new WeChatMessageCrypto(settings.component().token(),
-                        settings.component().encodingAesKey(), settings.component().appid());
                 SandboxState state = new SandboxState(settings.component(), clock);
                 camelContext.getRegistry().bind("wechatSandboxState", state);
-                camelContext.addRoutes(new SandboxRoutes(settings, state, crypto));
+                camelContext.addRoutes(new SandboxRoutes(settings, state, beans.crypto()));
                 LOG.info("WeChat sandbox on {} (wechat.api.base-url points at it)", settings.sandbox().baseUrl());
             } else {
                 LOG.warn("wechat.sandbox.enabled is true but wechat.api.base-url ({}) is not the sandbox ({}):"

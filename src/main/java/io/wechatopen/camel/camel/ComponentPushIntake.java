@@ -64,7 +64,7 @@ public final class ComponentPushIntake {
     }
 
     private WeChatMessageCrypto cryptoFor(String envelopeAppid) {
-        if (isBlank(envelopeAppid)) {
+        if (EncryptedRequest.isBlank(envelopeAppid)) {
             if (cryptoByAppid.size() == 1) {
                 return cryptoByAppid.values().iterator().next();
             }
@@ -82,7 +82,7 @@ public final class ComponentPushIntake {
             throw new PushRejectedException(401, "decrypted AppId is not the component AppId");
         }
         String infoType = fields.get("InfoType");
-        if (isBlank(infoType)) {
+        if (EncryptedRequest.isBlank(infoType)) {
             throw new PushRejectedException(400, "message has no InfoType");
         }
         Instant createTime = Instant.ofEpochSecond(EncryptedRequest.number(fields.get("CreateTime"), "CreateTime"));
@@ -98,7 +98,4 @@ public final class ComponentPushIntake {
         return push;
     }
 
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
-    }
 }

@@ -158,6 +158,11 @@ public final class WeChatBeans extends ServiceSupport {
         return settings;
     }
 
+    /** The message crypto of the primary platform (the one the sandbox simulates). */
+    public WeChatMessageCrypto crypto() {
+        return crypto;
+    }
+
     public HikariDataSource dataSource() {
         return dataSource;
     }

@@ -1,8 +1,12 @@
 package io.wechatopen.camel.routes;
 
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
 import org.apache.camel.builder.RouteBuilder;
 
 import io.wechatopen.camel.camel.AuthorizationPages;
+import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
@@ -27,23 +31,23 @@ public final class AuthorizationRoutes extends RouteBuilder {
     private final AuthorizationEventProcessor events;
     private final AuthorizerTokenManager tokens;
     private final AuthorizerReconciler reconciler;
-    private final java.util.Set<String> componentAppids;
-    private final io.wechatopen.camel.config.AuthorizeSettings settings;
+    private final Set<String> componentAppids;
+    private final AuthorizeSettings settings;
 
     public AuthorizationRoutes(AuthorizationPages pages, AuthorizationEventProcessor events,
-            AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, java.util.Set<String> componentAppids,
-            io.wechatopen.camel.config.AuthorizeSettings settings) {
+            AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, Set<String> componentAppids,
+            AuthorizeSettings settings) {
         this.pages = pages;
         this.events = events;
         this.tokens = tokens;
         this.reconciler = reconciler;
-        this.componentAppids = java.util.Set.copyOf(componentAppids);
+        this.componentAppids = Set.copyOf(componentAppids);
         this.settings = settings;
     }
 
     @Override
     public void configure() {
-        java.util.concurrent.ExecutorService refreshPool = getCamelContext().getExecutorServiceManager()
+        ExecutorService refreshPool = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "wechat-authorizer-refresh", settings.refreshConcurrency());
         // Errors go back to the calling HTTP route, whose wechat-callback-errors answers 500.
         from("direct:wechat-authorize-page-render").routeId("wechat-authorize-page-render")

@@ -137,7 +137,8 @@ public final class ComponentTokenManager {
     }
 
     private boolean usable(ComponentAccessToken token, Duration skew) {
-        return token.isValidAt(clock.instant(), skew) && !token.token().equals(invalidTokens.get(token.componentAppid()));
+        return token.isValidAt(clock.instant(), skew)
+                && !token.token().equals(invalidTokens.get(token.componentAppid()));
     }
 
     /** The stored token, if any, whether valid or not (for status). */
