@@ -14,6 +14,8 @@ public class WeChatApiException extends RuntimeException {
     public static final int TICKET_EXPIRED = 61005;
     /** The component_verify_ticket is unknown to WeChat. */
     public static final int TICKET_INVALID = 61006;
+    /** The API's daily quota is used up; WeChat resets it at midnight (Beijing time). */
+    public static final int QUOTA_EXHAUSTED = 45009;
 
     /** The errcodes of a refused access token: invalid or superseded, expired, malformed. */
     public static final java.util.Set<Integer> TOKEN_REFUSED = java.util.Set.of(40001, 42001, 40014);
@@ -35,6 +37,8 @@ public class WeChatApiException extends RuntimeException {
                     + " WeChat has been asked to restart ticket pushes with api_start_push_ticket)";
             case 40125, 41004 -> " (check {{wechat.component.appsecret}})";
             case 40013, 61011 -> " (check {{wechat.component.appid}})";
+            case QUOTA_EXHAUSTED -> " (the API's daily quota is used up: calls stop until WeChat resets it at"
+                    + " midnight Beijing time, or until the quota is cleared and the back-off reset)";
             default -> "";
         };
     }

@@ -38,7 +38,9 @@ import io.wechatopen.camel.token.Hashes;
  * expiring, unguessable {@code state} kept server-side (hashed), then 302 to WeChat's page.</li>
  * <li>{@link #callback}: {@code GET /authorize/callback}, checks and consumes the state, exchanges the code
  * (shared with the {@code authorized} push: one exchange per code) and shows the account, or 302 to
- * {@code return_to}. Any failure: an error page with a 4xx (503 when WeChat is unreachable) and nothing stored.</li>
+ * {@code return_to}. A refusal: an error page with a 4xx (503 when WeChat is unreachable) and nothing stored; an
+ * exchange whose outcome is unknown (WeChat's answer lost): 202 "Authorization received", finished in the
+ * background.</li>
  * </ul>
  * Codes, states and tokens never reach a log line.
  */
@@ -112,6 +114,22 @@ public final class AuthorizationPages {
                         + " where the account's administrator confirms.</p>"
                         + "<p><a id=\"authorize\" class=\"button\" referrerpolicy=\"origin\" href=\""
                         + HtmlPages.escape(start) + "\">Authorize on WeChat</a></p>"));
+    }
+
+    /** The client's address (without port) as Netty saw it, for the per-client rate limit of starts. */
+    public String clientAddress(@org.apache.camel.Header("CamelNettyRemoteAddress") Object remote) {
+        if (remote instanceof java.net.InetSocketAddress address) {
+            return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
+    }
+
+    /** The 429 answer when {@code /authorize/start} is asked too often (each start costs a pre_auth_code). */
+    @Handler
+    public void tooManyStarts(Exchange exchange) {
+        HtmlPages.reply(exchange, 429, error("Too many authorization attempts",
+                "Authorizations were started too often from here. Wait a minute, then try again.", true));
+        exchange.getMessage().setHeader("Retry-After", "60");
     }
 
     @Handler
@@ -205,6 +223,16 @@ public final class AuthorizationPages {
         try {
             record = exchanger.exchange(attempt.componentAppid(), code);
         } catch (AuthorizationFailedException e) {
+            if (e.isOutcomeUnknown()) {
+                // WeChat may well have authorized the account (its answer was lost, or the store was busy): the
+                // authorized push and the reconciliation finish it, so the owner must not be told it failed.
+                LOG.warn("Authorization callback: outcome not known yet: {}", e.getMessage());
+                HtmlPages.reply(exchange, 202, HtmlPages.page("Authorization received", "finishing-title",
+                        "<p id=\"finishing\">WeChat has received your authorization. This platform is finishing"
+                                + " it; nothing more is needed from you. If the account does not appear within a few"
+                                + " minutes, contact the platform.</p>"));
+                return;
+            }
             boolean refused = e.getErrcode() != null && e.getErrcode() != -1;
             LOG.warn("Authorization callback failed: {}", e.getMessage());
             HtmlPages.reply(exchange, refused ? 400 : 503, error("Authorization failed",

@@ -14,8 +14,9 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
 
 /**
  * Prepares {@code direct:wechat-api-call}: checks the caller's headers ({@code WeChatAuthorizerAppid},
- * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery})
- * and turns them into the internal headers of {@code direct:wechat-api-post}. A Map body is sent as JSON; a String
+ * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery},
+ * {@code WeChatApiIdempotent}) and turns them into the internal headers of {@code direct:wechat-api-post}; a GET,
+ * or a POST whose caller set {@code WeChatApiIdempotent=true}, may be repeated after a transient failure. A Map body is sent as JSON; a String
  * body as it is; no body means GET unless {@code CamelHttpMethod} says otherwise.
  */
 public final class AuthorizerApiCalls {
@@ -50,6 +51,8 @@ public final class AuthorizerApiCalls {
         String method = message.getHeader(Exchange.HTTP_METHOD, json == null || json.isEmpty() ? "GET" : "POST",
                 String.class);
         String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        boolean idempotent = "GET".equalsIgnoreCase(method)
+                || message.getHeader(WeChatApiRoutes.IDEMPOTENT, false, Boolean.class);
 
         message.removeHeaders("*", "CamelRedelivery*");
         message.setHeader(ApiTokens.KIND, ApiTokens.Kind.AUTHORIZER.name());
@@ -62,5 +65,6 @@ public final class AuthorizerApiCalls {
             message.setHeader(ApiTokens.QUERY, query);
         }
         exchange.setProperty(WeChatApiRoutes.REQUEST, json);
+        exchange.setProperty(WeChatApiRoutes.IDEMPOTENT, idempotent);
     }
 }

@@ -14,18 +14,24 @@ import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
 import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
 import io.wechatopen.camel.api.dto.QueryAuthResponse;
+import io.wechatopen.camel.token.ApiBackoff;
 
 /**
  * {@link ComponentApiClient} over the {@code direct:wechat-api-*} routes, whose route configuration
  * {@code wechat-api-errors} retries transient failures and refreshes an invalid token once. Camel's wrapper
- * exceptions are unwrapped so callers see the typed cause.
+ * exceptions are unwrapped so callers see the typed cause; a transport failure becomes a
+ * {@link WeChatUnreachableException} that says whether the request may have reached WeChat. An API whose daily
+ * quota is used up (45009) is not called again until {@link ApiBackoff} says so: callers get a
+ * {@link io.wechatopen.camel.token.BackingOffException} at once.
  */
 public final class CamelComponentApiClient implements ComponentApiClient {
 
     private final ProducerTemplate producer;
+    private final ApiBackoff backoff;
 
-    public CamelComponentApiClient(ProducerTemplate producer) {
+    public CamelComponentApiClient(ProducerTemplate producer, ApiBackoff backoff) {
         this.producer = producer;
+        this.backoff = backoff;
     }
 
     @Override
@@ -88,13 +94,17 @@ public final class CamelComponentApiClient implements ComponentApiClient {
     }
 
     private <T> T call(String endpoint, String componentAppid, Map<String, Object> request, Class<T> type) {
+        // direct:wechat-api-query-auth -> api_query_auth, the name WeChat and ApiBackoff use.
+        String api = endpoint.substring("direct:wechat-".length()).replace('-', '_');
+        backoff.check(componentAppid, api);
         try {
             return producer.requestBodyAndHeader(endpoint, request, ApiTokens.COMPONENT_APPID, componentAppid, type);
         } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new WeChatUnreachableException(endpoint, e.getCause());
+            RuntimeException failure = e.getCause() instanceof RuntimeException cause ? cause
+                    : new WeChatUnreachableException(api, e.getCause(),
+                            !TransportFailures.neverReached(e.getCause()));
+            backoff.quotaExhaustedIf(componentAppid, api, failure);
+            throw failure;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.wechatopen.camel.camel;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
@@ -33,12 +35,14 @@ import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.StoreMigrations;
+import io.wechatopen.camel.token.ApiBackoff;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizationExchanger;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
+import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),
@@ -60,6 +64,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final ComponentTokenManager componentTokenManager;
     private final AuthorizerTokenManager authorizerTokenManager;
     private final AuthorizerReconciler reconciler;
+    private final ApiBackoff apiBackoff;
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, HikariDataSource dataSource, CamelContext camelContext,
@@ -85,15 +90,18 @@ public final class WeChatBeans extends ServiceSupport {
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
         this.health = new ComponentHealth();
 
-        CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate());
+        WeChatMetrics metrics = WeChatMetrics.NONE;
+        ApiBackoff backoff = new ApiBackoff(clock);
+        this.apiBackoff = backoff;
+        CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
         SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
                 mapper);
         this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
-                api, settings.tokens(), health, clock);
+                api, settings.tokens(), health, backoff, clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
-                settings.tokens(), listener, clock);
+                settings.tokens(), settings.authorize(), listener, metrics, clock);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,
-                clock);
+                staleClaim(settings.api()), clock);
         this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
                 listener, clock);
@@ -112,8 +120,19 @@ public final class WeChatBeans extends ServiceSupport {
                         settings.callback(), clock)),
                 new ComponentTokenRoutes(componentTokenManager),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
-                        settings.authorize()),
+                        settings.authorize(), clock),
                 new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus));
+    }
+
+    /**
+     * How long a PENDING code claim may last before its holder is taken for dead: the longest
+     * {@code api_query_auth} (connect attempts with their back-off, then one read), plus a margin.
+     */
+    static Duration staleClaim(ApiSettings api) {
+        int attempts = api.maximumRedeliveries() + 1;
+        Duration backoff = api.redeliveryDelay().multipliedBy(1L << Math.min(api.maximumRedeliveries(), 4));
+        return api.connectTimeout().multipliedBy(attempts).plus(backoff.multipliedBy(2)).plus(api.readTimeout())
+                .plusSeconds(10);
     }
 
     /**
@@ -147,6 +166,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("authorizerTokenManager", authorizerTokenManager);
         registry.bind("authorizerTokens", authorizerTokenManager);
         registry.bind("authorizerReconciler", reconciler);
+        registry.bind("wechatApiBackoff", apiBackoff);
     }
 
     /** The Java routes and route configurations the YAML routes call into. */

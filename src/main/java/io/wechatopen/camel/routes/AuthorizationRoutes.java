@@ -1,15 +1,19 @@
 package io.wechatopen.camel.routes;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 
 import io.wechatopen.camel.camel.AuthorizationPages;
 import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
+import io.wechatopen.camel.token.SweepGuard;
 
 /**
  * The authorization flow and the authorizer upkeep behind the YAML triggers:
@@ -20,7 +24,7 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
  * <li>{@code seda:wechat-authorization-event-handle}: processes the stored authorization pushes of every
  * component (one consumer; safe alongside other instances).</li>
  * <li>{@code direct:wechat-authorizer-token-refresh-due}: refreshes every authorizer token within the skew of
- * expiry, with bounded concurrency and a rate limit.</li>
+ * expiry, with bounded concurrency and a rate limit; skipped while the previous sweep runs, and bounded in time.</li>
  * <li>{@code direct:wechat-authorizer-list-reconcile}: deletes expired authorization states, then compares the
  * store with {@code api_get_authorizer_list}.</li>
  * </ul>
@@ -33,16 +37,20 @@ public final class AuthorizationRoutes extends RouteBuilder {
     private final AuthorizerReconciler reconciler;
     private final Set<String> componentAppids;
     private final AuthorizeSettings settings;
+    private final SweepGuard sweep;
+    private final SweepGuard reconciliation;
 
     public AuthorizationRoutes(AuthorizationPages pages, AuthorizationEventProcessor events,
             AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, Set<String> componentAppids,
-            AuthorizeSettings settings) {
+            AuthorizeSettings settings, Clock clock) {
         this.pages = pages;
         this.events = events;
         this.tokens = tokens;
         this.reconciler = reconciler;
         this.componentAppids = Set.copyOf(componentAppids);
         this.settings = settings;
+        this.sweep = new SweepGuard("authorizer token sweep", settings.sweepMaxDuration(), clock);
+        this.reconciliation = new SweepGuard("reconciliation", Duration.ofHours(1), clock);
     }
 
     @Override
@@ -53,9 +61,20 @@ public final class AuthorizationRoutes extends RouteBuilder {
         from("direct:wechat-authorize-page-render").routeId("wechat-authorize-page-render")
                 .errorHandler(noErrorHandler())
                 .bean(pages, "entry");
+        // Each start costs an api_create_preauthcode (WeChat counts them per day): bounded per client address and
+        // overall; an excess start gets a 429 page instead of a WeChat call.
         from("direct:wechat-preauth-code-create").routeId("wechat-preauth-code-create")
                 .errorHandler(noErrorHandler())
-                .bean(pages, "start").id("save-authorization-state");
+                .doTry()
+                    .throttle(settings.startRatePerClient()).totalRequestsMode().timePeriodMillis(60_000)
+                        .correlationExpression(method(pages, "clientAddress")).rejectExecution(true)
+                    .throttle(settings.startRate()).totalRequestsMode().timePeriodMillis(60_000)
+                        .rejectExecution(true)
+                    .bean(pages, "start").id("save-authorization-state")
+                .endDoTry()
+                .doCatch(ThrottlerRejectedExecutionException.class)
+                    .bean(pages, "tooManyStarts")
+                .end();
         from("direct:wechat-authorization-exchange").routeId("wechat-authorization-exchange")
                 .errorHandler(noErrorHandler())
                 .bean(pages, "callback").id("save-authorization");
@@ -67,16 +86,27 @@ public final class AuthorizationRoutes extends RouteBuilder {
                     .bean(events, "processPending").id("save-authorization-events")
                 .end();
 
+        // A sweep still running when the schedule fires again is skipped, not doubled, and stops taking accounts
+        // after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz threads stay free.
         from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
                 .routeConfigurationId("wechat-schedule-errors")
-                .setBody(constant(componentAppids))
-                .split(body())
-                    .setHeader("WeChatComponentAppid", body())
-                    .setBody(method(tokens, "dueForRefresh(${header.WeChatComponentAppid}, " + settings.refreshBatch()
-                            + ")"))
-                    .split(body()).parallelProcessing().executorService(refreshPool)
-                        .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
-                        .to("direct:wechat-authorizer-token-refresh")
+                .filter(method(sweep, "tryStart"))
+                    .doTry()
+                        .setBody(constant(componentAppids))
+                        .split(body())
+                            .setHeader("WeChatComponentAppid", body())
+                            .setBody(method(tokens, "dueForRefresh(${header.WeChatComponentAppid}, "
+                                    + settings.refreshBatch() + ")"))
+                            .split(body()).parallelProcessing().executorService(refreshPool)
+                                .filter(method(sweep, "inTime"))
+                                    .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
+                                    .to("direct:wechat-authorizer-token-refresh")
+                                .end()
+                            .end()
+                        .end()
+                    .endDoTry()
+                    .doFinally()
+                        .bean(sweep, "finish")
                     .end()
                 .end();
 
@@ -87,10 +117,17 @@ public final class AuthorizationRoutes extends RouteBuilder {
 
         from("direct:wechat-authorizer-list-reconcile").routeId("wechat-authorizer-list-reconcile")
                 .routeConfigurationId("wechat-schedule-errors")
-                .bean(pages, "purgeExpiredStates").id("save-purged-states")
-                .setBody(constant(componentAppids))
-                .split(body())
-                    .bean(reconciler, "reconcile").id("save-reconciled-authorizers")
+                .filter(method(reconciliation, "tryStart"))
+                    .doTry()
+                        .bean(pages, "purgeExpiredStates").id("save-purged-states")
+                        .setBody(constant(componentAppids))
+                        .split(body())
+                            .bean(reconciler, "reconcile").id("save-reconciled-authorizers")
+                        .end()
+                    .endDoTry()
+                    .doFinally()
+                        .bean(reconciliation, "finish")
+                    .end()
                 .end();
     }
 }

@@ -21,8 +21,10 @@ import io.wechatopen.camel.config.ApiSettings;
  * <li>{@code direct:wechat-api-<endpoint>}: one route per component API (body = request map, header
  * {@code WeChatComponentAppid}; out: the parsed answer).</li>
  * <li>{@code direct:wechat-api-call}: any API on behalf of an account (headers {@code WeChatAuthorizerAppid},
- * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery};
- * body JSON in, WeChat's JSON out). The bundle adds the token.</li>
+ * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery},
+ * {@code WeChatApiIdempotent}; body JSON in, WeChat's JSON out). The bundle adds the token. A GET is redelivered
+ * after transient failures; a POST only when its connection was never made, unless the caller sets header
+ * {@code WeChatApiIdempotent=true}, so a message is never sent twice because of our retry.</li>
  * </ul>
  * All post through {@code direct:wechat-api-post}. Redelivery happens at the {@code call-api-*} step of the calling
  * route, which re-sends the request kept in {@value #REQUEST} and looks the token up again; so a retry repeats the
@@ -36,6 +38,11 @@ public final class WeChatApiRoutes extends RouteBuilder {
     public static final String PATH = "WeChatApiPath";
     /** Header with the HTTP method of the call (POST unless said otherwise). */
     public static final String METHOD = "WeChatApiMethod";
+    /**
+     * Exchange property ({@code Boolean}): the call may be repeated after it may have reached WeChat. Unset means
+     * not: such a call is redelivered only when its connection was never made.
+     */
+    public static final String IDEMPOTENT = "WeChatApiIdempotent";
 
     private final ApiSettings api;
     private final WeChatApiResponses responses;
@@ -52,16 +59,19 @@ public final class WeChatApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        componentApi("component-token", "api_component_token", ApiTokens.Kind.NONE, ComponentTokenResponse.class);
-        componentApi("start-push-ticket", "api_start_push_ticket", ApiTokens.Kind.NONE, null);
-        componentApi("create-preauthcode", "api_create_preauthcode", ApiTokens.Kind.COMPONENT,
+        // Repeating these is harmless: a token or pre_auth_code more, a read again. api_query_auth is not: its
+        // code works once, so an answer lost on the way must not be asked for again with the same code.
+        componentApi("component-token", "api_component_token", ApiTokens.Kind.NONE, true,
+                ComponentTokenResponse.class);
+        componentApi("start-push-ticket", "api_start_push_ticket", ApiTokens.Kind.NONE, true, null);
+        componentApi("create-preauthcode", "api_create_preauthcode", ApiTokens.Kind.COMPONENT, true,
                 PreAuthCodeResponse.class);
-        componentApi("query-auth", "api_query_auth", ApiTokens.Kind.COMPONENT, QueryAuthResponse.class);
-        componentApi("authorizer-token", "api_authorizer_token", ApiTokens.Kind.COMPONENT,
+        componentApi("query-auth", "api_query_auth", ApiTokens.Kind.COMPONENT, false, QueryAuthResponse.class);
+        componentApi("authorizer-token", "api_authorizer_token", ApiTokens.Kind.COMPONENT, true,
                 AuthorizerTokenResponse.class);
-        componentApi("get-authorizer-info", "api_get_authorizer_info", ApiTokens.Kind.COMPONENT,
+        componentApi("get-authorizer-info", "api_get_authorizer_info", ApiTokens.Kind.COMPONENT, true,
                 AuthorizerInfoResponse.class);
-        componentApi("get-authorizer-list", "api_get_authorizer_list", ApiTokens.Kind.COMPONENT,
+        componentApi("get-authorizer-list", "api_get_authorizer_list", ApiTokens.Kind.COMPONENT, true,
                 AuthorizerListResponse.class);
 
         from("direct:wechat-api-call").routeId("wechat-api-call")
@@ -91,11 +101,13 @@ public final class WeChatApiRoutes extends RouteBuilder {
                 .bean(responses, "check");
     }
 
-    private void componentApi(String endpoint, String api, ApiTokens.Kind kind, Class<?> answer) {
+    private void componentApi(String endpoint, String api, ApiTokens.Kind kind, boolean idempotent,
+            Class<?> answer) {
         var route = from("direct:wechat-api-" + endpoint).routeId("wechat-api-" + endpoint)
                 .routeConfigurationId("wechat-api-errors")
                 .marshal().json(JsonLibrary.Jackson)
                 .setProperty(REQUEST, body())
+                .setProperty(IDEMPOTENT, constant(idempotent))
                 .setHeader(WeChatApiResponses.API, constant(api))
                 .setHeader(PATH, constant("/cgi-bin/component/" + api))
                 .setHeader(ApiTokens.KIND, constant(kind.name()))

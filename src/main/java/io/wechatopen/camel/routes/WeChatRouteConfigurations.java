@@ -1,12 +1,16 @@
 package io.wechatopen.camel.routes;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.WeChatHttpException;
@@ -17,9 +21,11 @@ import io.wechatopen.camel.config.ApiSettings;
 /**
  * The three error policies every route names in {@code routeConfigurationId}:
  * <ul>
- * <li>{@code wechat-api-errors}: outbound WeChat calls. Transport failures, 5xx and errcode -1 are redelivered with
- * exponential back-off, bounded by {@code wechat.api.maximum-redeliveries}; a refused token (40001/42001/40014) is
- * expired and the call repeated once with a fresh one; every other errcode fails at once.</li>
+ * <li>{@code wechat-api-errors}: outbound WeChat calls. A connection that was never made is redelivered with
+ * exponential back-off, bounded by {@code wechat.api.maximum-redeliveries}; a failure after the request may have
+ * reached WeChat (read timeout, reset, 5xx, errcode -1) only when the call is idempotent (exchange property
+ * {@value WeChatApiRoutes#IDEMPOTENT}); a refused token (40001/42001/40014) is expired and the call repeated once
+ * with a fresh one; every other errcode fails at once.</li>
  * <li>{@code wechat-callback-errors}: pushes from WeChat. Never redelivered (WeChat pushes again on its own);
  * a refused push gets its status (401/400/413) and a short reason, anything else (the database is down) 500, so
  * WeChat pushes again; all quickly. Also answers the admin endpoint's failures.</li>
@@ -42,14 +48,21 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
         RouteConfigurationDefinition apiErrors = routeConfiguration("wechat-api-errors");
         // Other errcodes are answers: the caller reacts and reports them, so they are not logged here.
         apiErrors.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
-        retried(apiErrors.onException(IOException.class));
+        // The request never left: WeChat did nothing, any call may be sent again.
+        retried(apiErrors.onException(ConnectException.class, ConnectTimeoutException.class,
+                UnknownHostException.class, NoRouteToHostException.class));
+        // The request may have reached WeChat (read timeout, reset, lost reply, 5xx, -1): sent again only when
+        // repeating it is harmless. api_query_auth's code is single-use and a message must not be sent twice.
+        retried(apiErrors.onException(IOException.class).onWhen(WeChatRouteConfigurations::isIdempotent));
         retried(apiErrors.onException(WeChatHttpException.class)
-                .onWhen(exchange -> isTransient(exchange.getException(WeChatHttpException.class))));
+                .onWhen(exchange -> isTransient(exchange.getException(WeChatHttpException.class))
+                        && isIdempotent(exchange)));
         // errcode -1 is WeChat's "system error, try again later"; every other errcode is an answer.
         retried(apiErrors.onException(WeChatApiException.class)
-                .onWhen(exchange -> isTransient(exchange.getException(WeChatApiException.class))));
-        // 40001/42001/40014: the token was refused (refreshed elsewhere, expired early): expire it, look it up
-        // again in the retried step, and try once more.
+                .onWhen(exchange -> isTransient(exchange.getException(WeChatApiException.class))
+                        && isIdempotent(exchange)));
+        // 40001/42001/40014: the token was refused, so WeChat did nothing: expire it, look it up again in the
+        // retried step, and try once more.
         apiErrors.onException(WeChatApiException.class)
                 .onWhen(exchange -> isTokenRefused(exchange.getException(WeChatApiException.class))
                         && ApiTokens.usedToken(exchange))
@@ -89,6 +102,10 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
     private static boolean isTransient(WeChatHttpException e) {
         return e != null && e.isTransient();
+    }
+
+    private static boolean isIdempotent(Exchange exchange) {
+        return exchange.getProperty(WeChatApiRoutes.IDEMPOTENT, false, Boolean.class);
     }
 
     private static boolean isTokenRefused(WeChatApiException e) {

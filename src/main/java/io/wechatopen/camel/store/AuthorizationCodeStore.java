@@ -13,7 +13,18 @@ public interface AuthorizationCodeStore {
 
     /** The state of a claim. */
     enum Status {
-        PENDING, DONE, FAILED
+        /** Its holder is exchanging the code (or died doing so: see {@link #claim}). */
+        PENDING,
+        /**
+         * {@code api_query_auth} may have reached WeChat but its answer was lost (read timeout, reset, 5xx, -1, or
+         * the holder died): the code may be used up, so it is never sent again blindly; the authorization is
+         * completed through the account's appid instead.
+         */
+        UNKNOWN,
+        /** The authorization is stored. */
+        DONE,
+        /** WeChat definitively refused the code. */
+        FAILED
     }
 
     /**
@@ -30,14 +41,23 @@ public interface AuthorizationCodeStore {
 
     /**
      * Takes the claim of a code. Of concurrent callers exactly one gets empty (it must exchange the code); the
-     * others get the existing claim. A PENDING claim older than {@code staleAfter} (its holder died) is taken over
-     * (empty is returned).
+     * others get the existing claim. A PENDING claim older than {@code staleAfter} (its holder died, perhaps after
+     * calling {@code api_query_auth}) becomes UNKNOWN and is returned so.
      */
     Optional<Claim> claim(String componentAppid, String codeHash, Instant now, Duration staleAfter);
 
     /** @return the claim, if any */
     Optional<Claim> find(String componentAppid, String codeHash);
 
-    /** Marks a PENDING claim FAILED with WeChat's errcode (null when the failure was not a WeChat answer). */
+    /** Marks a PENDING or UNKNOWN claim FAILED with WeChat's definitive errcode. */
     void fail(String componentAppid, String codeHash, Integer errcode, Instant at);
+
+    /** Marks a PENDING claim UNKNOWN: the code may have been used, its answer was lost. */
+    void markUnknown(String componentAppid, String codeHash, Instant at);
+
+    /**
+     * Deletes a PENDING claim taken at {@code claimedAt}: {@code api_query_auth} never reached WeChat (connection
+     * refused), so the code is unused and the next caller may exchange it.
+     */
+    void release(String componentAppid, String codeHash, Instant claimedAt);
 }

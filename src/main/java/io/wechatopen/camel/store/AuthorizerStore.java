@@ -51,13 +51,23 @@ public interface AuthorizerStore {
     AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash);
 
     /**
-     * Stores a refreshed access token (and the refresh token when non-empty) of an AUTHORIZED row whose stored
-     * token is missing or expires earlier than {@code expiresAt}.
+     * Stores a refreshed access token (and the refresh token when non-empty), as a compare-and-set: only while the
+     * row is AUTHORIZED, still holds {@code startedFrom} as its refresh token (the one the refresh was made with),
+     * and holds no access token expiring at or after {@code expiresAt}. A refresh that raced with a
+     * re-authorization, a recovery or another instance's refresh therefore never writes dead tokens back.
      *
-     * @return true when stored; false when the row is not AUTHORIZED or holds a later token
+     * @return true when stored; false when the row changed meanwhile (the caller re-reads it)
      */
-    boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String accessToken, Instant expiresAt,
-            String refreshToken);
+    boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String startedFrom, String accessToken,
+            Instant expiresAt, String refreshToken);
+
+    /**
+     * Replaces a refresh token WeChat refused (61023) by the one it now gives ({@code api_get_authorizer_info} or
+     * {@code _list}), purging the access token; a compare-and-set on {@code expected}, only while AUTHORIZED.
+     *
+     * @return true when replaced; false for an empty replacement or when the row changed meanwhile
+     */
+    boolean replaceRefreshToken(String componentAppid, String authorizerAppid, String expected, String replacement);
 
     /**
      * Purges the access token when it is exactly {@code accessToken} (a consumer found it invalid).
@@ -78,18 +88,22 @@ public interface AuthorizerStore {
     boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at);
 
     /**
-     * Status NEEDS_REAUTHORIZATION effective at {@code at} for an AUTHORIZED row; the access token is purged, the
-     * refused refresh token kept for audit. Ignored when a later status change is stored.
+     * Status NEEDS_REAUTHORIZATION effective at {@code at} for an AUTHORIZED row that still holds
+     * {@code refusedRefreshToken} (compare-and-set: a re-authorization stored meanwhile wins); the access token is
+     * purged, the refused refresh token kept for audit. Ignored when a later status change is stored.
      *
      * @return true when changed
      */
-    boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at);
+    boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at,
+            String refusedRefreshToken);
 
     /**
      * Recovery of a refresh token that WeChat lists for an account ({@code api_get_authorizer_list} or
      * {@code api_get_authorizer_info}): inserts the row as AUTHORIZED when absent; otherwise stores the token when
      * it differs from the stored one and makes the row AUTHORIZED again (WeChat lists only current
-     * authorizations), purging a stale access token. Empty tokens are ignored.
+     * authorizations), purging a stale access token. A row whose status changed after {@code at} keeps its state,
+     * except a NEEDS_REAUTHORIZATION row, which any token other than the refused one revives. Empty tokens are
+     * ignored.
      *
      * @return true when something changed
      */

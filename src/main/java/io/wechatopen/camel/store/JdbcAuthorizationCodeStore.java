@@ -28,10 +28,14 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
             + " status, claimed_at) VALUES (?, ?, 'PENDING', ?)";
     private static final String SELECT = "SELECT status, authorizer_appid, errcode, claimed_at"
             + " FROM wechat_authorization_code WHERE component_appid = ? AND code_hash = ?";
-    private static final String TAKE_OVER = "UPDATE wechat_authorization_code SET claimed_at = ?"
-            + " WHERE component_appid = ? AND code_hash = ? AND status = 'PENDING' AND claimed_at = ?";
+    private static final String TAKE_OVER = "UPDATE wechat_authorization_code SET status = 'UNKNOWN',"
+            + " claimed_at = ? WHERE component_appid = ? AND code_hash = ? AND status = 'PENDING' AND claimed_at = ?";
     private static final String FAIL = "UPDATE wechat_authorization_code SET status = 'FAILED', errcode = ?,"
-            + " completed_at = ? WHERE component_appid = ? AND code_hash = ? AND status = 'PENDING'";
+            + " completed_at = ? WHERE component_appid = ? AND code_hash = ? AND status IN ('PENDING', 'UNKNOWN')";
+    private static final String MARK_UNKNOWN = "UPDATE wechat_authorization_code SET status = 'UNKNOWN'"
+            + " WHERE component_appid = ? AND code_hash = ? AND status = 'PENDING'";
+    private static final String RELEASE = "DELETE FROM wechat_authorization_code"
+            + " WHERE component_appid = ? AND code_hash = ? AND status = 'PENDING' AND claimed_at = ?";
 
     private final DataSource dataSource;
 
@@ -43,9 +47,10 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     /**
      * {@inheritDoc}
      *
-     * <p>A claim is stale when {@code now} is more than {@code staleAfter} after its {@code claimedAt}; taking it
-     * over sets {@code claimedAt} to {@code now}, so of concurrent callers that found the same stale claim exactly one
-     * takes it over, and the others get the claim as it is afterwards. DONE and FAILED claims are never taken over.
+     * <p>A claim is stale when {@code now} is more than {@code staleAfter} after its {@code claimedAt}; a stale
+     * PENDING claim becomes UNKNOWN with {@code claimedAt} set to {@code now}, conditional on the {@code claimedAt}
+     * read, so concurrent callers that found it all get it as UNKNOWN afterwards. Other claims are returned as they
+     * are.
      *
      * @return empty when the caller now holds the claim and must exchange the code; otherwise the existing claim
      * @throws IllegalArgumentException when {@code staleAfter} is negative
@@ -94,7 +99,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                         update.setLong(4, claim.claimedAt().toEpochMilli());
                     });
                     if (taken > 0) {
-                        return Optional.empty();
+                        return Optional.of(new Claim(componentAppid, codeHash, Status.UNKNOWN, null, null, now));
                     }
                     existing = select(connection, componentAppid, codeHash);
                     if (existing.isPresent()) {
@@ -147,6 +152,40 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                     update.setLong(2, at.toEpochMilli());
                     update.setString(3, componentAppid);
                     update.setString(4, codeHash);
+                }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    @Override
+    public void markUnknown(String componentAppid, String codeHash, Instant at) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(codeHash, "codeHash");
+        JdbcSupport.inTransaction(dataSource, "Marking an authorization code claim unknown",
+                connection -> JdbcSupport.execute(connection, MARK_UNKNOWN, update -> {
+                    update.setString(1, componentAppid);
+                    update.setString(2, codeHash);
+                }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    @Override
+    public void release(String componentAppid, String codeHash, Instant claimedAt) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(codeHash, "codeHash");
+        Objects.requireNonNull(claimedAt, "claimedAt");
+        JdbcSupport.inTransaction(dataSource, "Releasing an authorization code claim",
+                connection -> JdbcSupport.execute(connection, RELEASE, delete -> {
+                    delete.setString(1, componentAppid);
+                    delete.setString(2, codeHash);
+                    delete.setLong(3, claimedAt.toEpochMilli());
                 }));
     }
 

@@ -62,6 +62,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
     private static final String LOCK_FOR_RESTORE = "SELECT status, refresh_token, status_changed_at"
             + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
+    private static final String LOCK_FOR_COMPARE = "SELECT status, refresh_token, access_token_expires_at"
+            + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
 
     private static final String UPDATE_AUTHORIZATION = "UPDATE wechat_authorizer SET status = 'AUTHORIZED',"
             + " status_changed_at = ?, access_token = ?, access_token_expires_at = ?,"
@@ -80,8 +82,10 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " code_hash, status, authorizer_appid, claimed_at, completed_at) VALUES (?, ?, 'DONE', ?, ?, ?)";
     private static final String UPDATE_REFRESHED = "UPDATE wechat_authorizer SET access_token = ?,"
             + " access_token_expires_at = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?,"
-            + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ? AND status = 'AUTHORIZED'"
-            + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at < ?)";
+            + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String UPDATE_REPLACED_REFRESH_TOKEN = "UPDATE wechat_authorizer SET refresh_token = ?,"
+            + " access_token = NULL, access_token_expires_at = NULL, updated_at = ?, version = version + 1"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
     private static final String PURGE_ACCESS_TOKEN = "UPDATE wechat_authorizer SET access_token = NULL,"
             + " access_token_expires_at = NULL, updated_at = ?, version = version + 1"
             + " WHERE component_appid = ? AND authorizer_appid = ?";
@@ -309,17 +313,20 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     /**
      * {@inheritDoc}
      *
-     * <p>A stored token expiring at the same millisecond is kept. When the row holds a later token, the given
-     * refresh token is not stored either. No row: false.
+     * <p>The row is locked, its refresh token opened and compared with {@code startedFrom}; a stored access token
+     * expiring at the same millisecond or later is kept. An empty or null {@code refreshToken} keeps the stored
+     * one.
      *
      * @throws IllegalArgumentException when {@code accessToken} is empty
-     * @throws StoreException when the database cannot be written; nothing is written then
+     * @throws StoreException when the database cannot be written or the stored refresh token cannot be opened;
+     *         nothing is written then
      */
     @Override
-    public boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String accessToken,
-            Instant expiresAt, String refreshToken) {
+    public boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String startedFrom,
+            String accessToken, Instant expiresAt, String refreshToken) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(startedFrom, "startedFrom");
         Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(expiresAt, "expiresAt");
         if (accessToken.isEmpty()) {
@@ -329,15 +336,82 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         String sealedRefresh = isEmpty(refreshToken) ? null
                 : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid));
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Saving a refreshed authorizer_access_token",
-                connection -> JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
-                    update.setString(1, sealedAccess);
-                    update.setLong(2, expiresAt.toEpochMilli());
-                    JdbcSupport.setNullableString(update, 3, sealedRefresh);
-                    update.setLong(4, now);
-                    bindKey(update, 5, componentAppid, authorizerAppid);
-                    update.setLong(7, expiresAt.toEpochMilli());
-                }) > 0);
+        return JdbcSupport.inTransaction(dataSource, "Saving a refreshed authorizer_access_token", connection -> {
+            Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
+            if (locked.isEmpty() || !locked.get().authorizedWith(startedFrom)
+                    || !locked.get().expiresBefore(expiresAt)) {
+                return false;
+            }
+            return JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
+                update.setString(1, sealedAccess);
+                update.setLong(2, expiresAt.toEpochMilli());
+                JdbcSupport.setNullableString(update, 3, sealedRefresh);
+                update.setLong(4, now);
+                bindKey(update, 5, componentAppid, authorizerAppid);
+            }) > 0;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The row is locked and its refresh token opened and compared with {@code expected}.
+     *
+     * @throws StoreException when the database cannot be written or the stored refresh token cannot be opened;
+     *         nothing is written then
+     */
+    @Override
+    public boolean replaceRefreshToken(String componentAppid, String authorizerAppid, String expected,
+            String replacement) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        if (isEmpty(replacement)) {
+            return false;
+        }
+        String sealed = sealer.seal(replacement, refreshTokenContext(componentAppid, authorizerAppid));
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Replacing a refused authorizer_refresh_token", connection -> {
+            Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
+            if (locked.isEmpty() || !locked.get().authorizedWith(expected)) {
+                return false;
+            }
+            return JdbcSupport.execute(connection, UPDATE_REPLACED_REFRESH_TOKEN, update -> {
+                update.setString(1, sealed);
+                update.setLong(2, now);
+                bindKey(update, 3, componentAppid, authorizerAppid);
+            }) > 0;
+        });
+    }
+
+    /** The columns a compare-and-set reads under the row lock, the refresh token opened. */
+    private record Locked(boolean authorized, String refreshToken, Long accessTokenExpiresAt) {
+
+        boolean authorizedWith(String expectedRefreshToken) {
+            return authorized && Objects.equals(refreshToken, isEmpty(expectedRefreshToken) ? null
+                    : expectedRefreshToken);
+        }
+
+        boolean expiresBefore(Instant expiresAt) {
+            return accessTokenExpiresAt == null || accessTokenExpiresAt < expiresAt.toEpochMilli();
+        }
+    }
+
+    private Optional<Locked> lockForCompare(Connection connection, String componentAppid, String authorizerAppid)
+            throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_FOR_COMPARE)) {
+            bindKey(lock, 1, componentAppid, authorizerAppid);
+            try (ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String sealed = rs.getString(2);
+                Instant expires = JdbcSupport.getNullableMillis(rs, 3);
+                return Optional.of(new Locked(AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1)),
+                        sealed == null ? null : sealer.open(sealed, refreshTokenContext(componentAppid,
+                                authorizerAppid)),
+                        expires == null ? null : expires.toEpochMilli()));
+            }
+        }
     }
 
     /**
@@ -432,25 +506,33 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     /**
      * {@inheritDoc}
      *
-     * <p>A change effective at the same millisecond as the stored one applies.
+     * <p>A change effective at the same millisecond as the stored one applies. The row is locked and its refresh
+     * token compared with {@code refusedRefreshToken} first.
      *
-     * @return true when changed; false when the row is missing, not AUTHORIZED, or a later status change is stored
+     * @return true when changed; false when the row is missing, not AUTHORIZED, holds another refresh token, or a
+     *         later status change is stored
      * @throws StoreException when the database cannot be written; nothing is written then
      */
     @Override
-    public boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at) {
+    public boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at,
+            String refusedRefreshToken) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(at, "at");
         long effective = at.toEpochMilli();
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer for re-authorization",
-                connection -> JdbcSupport.execute(connection, UPDATE_NEEDS_REAUTHORIZATION, update -> {
-                    update.setLong(1, effective);
-                    update.setLong(2, now);
-                    bindKey(update, 3, componentAppid, authorizerAppid);
-                    update.setLong(5, effective);
-                }) > 0);
+        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer for re-authorization", connection -> {
+            Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
+            if (locked.isEmpty() || !locked.get().authorizedWith(refusedRefreshToken)) {
+                return false;
+            }
+            return JdbcSupport.execute(connection, UPDATE_NEEDS_REAUTHORIZATION, update -> {
+                update.setLong(1, effective);
+                update.setLong(2, now);
+                bindKey(update, 3, componentAppid, authorizerAppid);
+                update.setLong(5, effective);
+            }) > 0;
+        });
     }
 
     /**
@@ -459,8 +541,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      * <p>Exactly: a missing row is inserted AUTHORIZED (effective {@code at}, no access token, func_info {@code []},
      * info {@code {}}, no authorized_at). When {@code refreshToken} equals the stored refresh token nothing changes,
      * whatever the status: in particular a NEEDS_REAUTHORIZATION row is not revived by the very token WeChat
-     * refused. An AUTHORIZED row without a refresh token (exchanged without one) takes it whatever {@code at}.
-     * Otherwise a row whose status change is later than {@code at} is left as it is, and any other row takes the
+     * refused. An AUTHORIZED row without a refresh token (exchanged without one), and a NEEDS_REAUTHORIZATION row
+     * given another token, take it whatever {@code at}. Otherwise a row whose status change is later than {@code at} is left as it is, and any other row takes the
      * token, loses its access token and becomes AUTHORIZED effective {@code at}. The stored effective time never
      * moves backwards.
      *
@@ -482,7 +564,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         long effective = at.toEpochMilli();
         long now = clock.millis();
         return JdbcSupport.inTransaction(dataSource, "Restoring an authorizer_refresh_token", connection -> {
-            boolean authorized;
+            String status;
             String storedSealed;
             long statusChangedAt;
             try (PreparedStatement lock = connection.prepareStatement(LOCK_FOR_RESTORE)) {
@@ -497,7 +579,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                         });
                         return true;
                     }
-                    authorized = AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1));
+                    status = rs.getString(1);
                     storedSealed = rs.getString(2);
                     statusChangedAt = rs.getLong(3);
                 }
@@ -507,8 +589,11 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             }
             // An authorization exchanged without a refresh token is completed whatever the listing's time: no token
             // is overwritten and the status does not change.
-            boolean completesAuthorization = authorized && storedSealed == null;
-            if (statusChangedAt > effective && !completesAuthorization) {
+            boolean completesAuthorization = AuthorizerStatus.AUTHORIZED.name().equals(status) && storedSealed == null;
+            // WeChat lists only current authorizations: a listed token other than the refused one proves the
+            // account is authorized, however old its auth_time (issue 6, item 2).
+            boolean revives = AuthorizerStatus.NEEDS_REAUTHORIZATION.name().equals(status);
+            if (statusChangedAt > effective && !completesAuthorization && !revives) {
                 return false;
             }
             long changedAt = Math.max(statusChangedAt, effective);

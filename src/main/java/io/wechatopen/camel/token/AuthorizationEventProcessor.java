@@ -81,7 +81,7 @@ public final class AuthorizationEventProcessor {
             case InfoType.AUTHORIZED, InfoType.UPDATE_AUTHORIZED -> {
                 String code = push.field("AuthorizationCode").orElseThrow(
                         () -> new IllegalArgumentException(push.infoType() + " push has no AuthorizationCode"));
-                AuthorizerRecord record = exchanger.exchange(push.componentAppid(), code);
+                AuthorizerRecord record = exchanger.exchange(push.componentAppid(), code, authorizerAppid);
                 if (!record.authorizerAppid().equals(authorizerAppid)) {
                     LOG.warn("{} push named {} but its code authorized {}", push.infoType(), authorizerAppid,
                             record.authorizerAppid());

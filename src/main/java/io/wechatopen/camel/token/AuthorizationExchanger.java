@@ -3,6 +3,8 @@ package io.wechatopen.camel.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.api.WeChatApiException;
+import io.wechatopen.camel.api.WeChatUnreachableException;
 import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
 import io.wechatopen.camel.api.dto.FuncInfo;
 import io.wechatopen.camel.api.dto.QueryAuthResponse;
 import io.wechatopen.camel.model.Authorization;
@@ -24,6 +28,7 @@ import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizationCodeStore;
+import io.wechatopen.camel.store.AuthorizationCodeStore.Claim;
 import io.wechatopen.camel.store.AuthorizerStore;
 
 /**
@@ -33,37 +38,59 @@ import io.wechatopen.camel.store.AuthorizerStore;
  * result. The authorization is stored in one transaction with the claim's completion. Afterwards the account facts
  * are read ({@code api_get_authorizer_info}) and the change is published.
  *
+ * <p>A used code never loses its authorization: WeChat's codes are single-use, so {@code api_query_auth} is never
+ * repeated once the request may have reached WeChat (a read timeout, a reset, a lost reply, 5xx, -1, a failed save,
+ * or a holder that died). Such a claim becomes UNKNOWN and is completed through the account's appid (from the
+ * {@code authorized} push, or found in {@code api_get_authorizer_list} when only the browser came back) with
+ * {@code api_get_authorizer_info}, which gives the refresh token and func_info. When WeChat shows the authorization
+ * not exchanged yet, the code was not used and is exchanged then. A claim is FAILED only on a definitive errcode; a
+ * connection that was never made releases the claim so the next try exchanges the code.
+ *
  * <p>Thread-safe; never logs or throws codes or tokens.
  */
 public final class AuthorizationExchanger {
 
-    /** A claim whose holder has not finished in this time is taken over (its holder died). */
-    static final Duration STALE_CLAIM = Duration.ofMinutes(2);
     private static final Duration WAIT_FOR_OTHER = Duration.ofSeconds(30);
+    /** An account listed with an auth_time this much before a claim can still be the one it authorized. */
+    private static final Duration LIST_WINDOW = Duration.ofMinutes(10);
+    private static final int LIST_PAGE = 500;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationExchanger.class);
 
     private final ComponentApiClient api;
     private final AuthorizerStore authorizers;
     private final AuthorizationCodeStore codes;
     private final AuthorizationListener listener;
+    private final Duration staleClaim;
     private final Clock clock;
     private final Map<String, CompletableFuture<AuthorizerRecord>> inFlight = new ConcurrentHashMap<>();
 
+    /**
+     * @param staleClaim a PENDING claim older than this is taken to belong to a holder that died (it must exceed
+     *        the longest {@code api_query_auth} call with its connect retries)
+     */
     public AuthorizationExchanger(ComponentApiClient api, AuthorizerStore authorizers, AuthorizationCodeStore codes,
-            AuthorizationListener listener, Clock clock) {
+            AuthorizationListener listener, Duration staleClaim, Clock clock) {
         this.api = api;
         this.authorizers = authorizers;
         this.codes = codes;
         this.listener = listener;
+        this.staleClaim = staleClaim;
         this.clock = clock;
+    }
+
+    /** {@link #exchange(String, String, String)} without knowing the account (the browser callback). */
+    public AuthorizerRecord exchange(String componentAppid, String authorizationCode) {
+        return exchange(componentAppid, authorizationCode, null);
     }
 
     /**
      * The authorization of a code: exchanged now, or the result of the exchange that already happened.
      *
-     * @throws AuthorizationFailedException when WeChat refused the code (61009, 61010, ...) or could not be reached
+     * @param authorizerAppid the account the code belongs to when known (the push names it), else null
+     * @throws AuthorizationFailedException when WeChat refused the code (61009, 61010, ...), could not be reached, or
+     *         the outcome is not known yet ({@link AuthorizationFailedException#isOutcomeUnknown()}: finishing)
      */
-    public AuthorizerRecord exchange(String componentAppid, String authorizationCode) {
+    public AuthorizerRecord exchange(String componentAppid, String authorizationCode, String authorizerAppid) {
         String codeHash = Hashes.sha256Hex(componentAppid, authorizationCode);
         CompletableFuture<AuthorizerRecord> mine = new CompletableFuture<>();
         CompletableFuture<AuthorizerRecord> running = inFlight.putIfAbsent(codeHash, mine);
@@ -71,7 +98,7 @@ public final class AuthorizationExchanger {
             return join(running);
         }
         try {
-            mine.complete(exchangeOnce(componentAppid, authorizationCode, codeHash));
+            mine.complete(exchangeOnce(componentAppid, authorizationCode, codeHash, authorizerAppid));
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
         } finally {
@@ -91,45 +118,185 @@ public final class AuthorizationExchanger {
         }
     }
 
-    private AuthorizerRecord exchangeOnce(String componentAppid, String code, String codeHash) {
-        Optional<AuthorizationCodeStore.Claim> existing = codes.claim(componentAppid, codeHash, clock.instant(),
-                STALE_CLAIM);
-        if (existing.isPresent()) {
-            return resultOf(awaitOther(existing.get()));
+    private AuthorizerRecord exchangeOnce(String componentAppid, String code, String codeHash, String hint) {
+        Instant claimedAt = clock.instant();
+        Optional<Claim> existing = codes.claim(componentAppid, codeHash, claimedAt, staleClaim);
+        if (existing.isEmpty()) {
+            return queryAuth(componentAppid, code, codeHash, claimedAt, hint);
         }
+        Claim claim = existing.get();
+        if (claim.status() == AuthorizationCodeStore.Status.PENDING) {
+            claim = awaitOther(claim);
+        }
+        return switch (claim.status()) {
+            case DONE -> authorizers.find(componentAppid, claim.authorizerAppid()).orElseThrow(
+                    () -> new AuthorizationFailedException(null, "the authorization was exchanged but is not stored",
+                            null));
+            case FAILED -> throw new AuthorizationFailedException(claim.errcode(),
+                    "WeChat refused the authorization code" + (claim.errcode() == null ? ""
+                            : " (errcode " + claim.errcode() + ")"), null);
+            case PENDING -> throw new AuthorizationFailedException(null,
+                    "the authorization code is still being exchanged elsewhere; try again shortly", null);
+            case UNKNOWN -> complete(componentAppid, code, codeHash, hint, claim.claimedAt());
+        };
+    }
+
+    /** Calls {@code api_query_auth} under a claim this caller holds (PENDING) or completes (UNKNOWN). */
+    private AuthorizerRecord queryAuth(String componentAppid, String code, String codeHash, Instant claimedAt,
+            String hint) {
         QueryAuthResponse.AuthorizationInfo info;
         try {
-            QueryAuthResponse response = api.queryAuth(componentAppid, code);
-            info = response.authorizationInfo();
-            if (info == null || info.authorizerAppid() == null || info.authorizerAppid().isEmpty()) {
-                throw new IllegalStateException("api_query_auth answered without authorization_info");
-            }
+            info = api.queryAuth(componentAppid, code).authorizationInfo();
         } catch (WeChatApiException e) {
+            if (e.isTransient()) {
+                throw unknown(componentAppid, codeHash, e);
+            }
             codes.fail(componentAppid, codeHash, e.getErrcode(), clock.instant());
             throw new AuthorizationFailedException(e.getErrcode(), "WeChat refused the authorization code: "
                     + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            codes.fail(componentAppid, codeHash, null, clock.instant());
-            throw new AuthorizationFailedException(null, "The authorization code could not be exchanged: "
+        } catch (BackingOffException e) {
+            codes.release(componentAppid, codeHash, claimedAt);
+            throw new AuthorizationFailedException(null, "The authorization code was not exchanged: "
                     + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (!WeChatUnreachableException.mayHaveReached(e)) {
+                // The request never left: the code is unused, and the next try may exchange it.
+                codes.release(componentAppid, codeHash, claimedAt);
+                throw new AuthorizationFailedException(null, "The authorization code could not be exchanged: "
+                        + e.getMessage(), e);
+            }
+            throw unknown(componentAppid, codeHash, e);
+        }
+        if (info == null || info.authorizerAppid() == null || info.authorizerAppid().isEmpty()) {
+            throw unknown(componentAppid, codeHash,
+                    new IllegalStateException("api_query_auth answered without authorization_info"));
         }
         Instant now = clock.instant();
-        boolean wasAuthorized = authorizers.find(componentAppid, info.authorizerAppid())
-                .map(r -> r.status() == AuthorizerStatus.AUTHORIZED).orElse(false);
         String accessToken = info.authorizerAccessToken();
         Instant expiresAt = accessToken == null || accessToken.isEmpty() || info.expiresIn() <= 0 ? null
                 : now.plusSeconds(info.expiresIn());
         Authorization authorization = new Authorization(componentAppid, info.authorizerAppid(),
                 expiresAt == null ? null : accessToken, expiresAt, info.authorizerRefreshToken(),
                 FuncInfo.ids(info.funcInfo()), now);
-        AuthorizerRecord stored = authorizers.saveAuthorization(authorization, codeHash);
-        LOG.info("Account {} authorized component {} (func_info {})", info.authorizerAppid(), componentAppid,
-                authorization.funcInfo());
+        AuthorizerRecord stored = save(authorization, codeHash);
         readAccountFacts(componentAppid, info.authorizerAppid());
-        listener.changed(new AuthorizationChange(componentAppid, info.authorizerAppid(),
-                wasAuthorized ? AuthorizationChange.Kind.UPDATEAUTHORIZED : AuthorizationChange.Kind.AUTHORIZED, now,
-                authorization.funcInfo(), ""));
         return authorizers.find(componentAppid, info.authorizerAppid()).orElse(stored);
+    }
+
+    /**
+     * The code may be used up: marks the claim UNKNOWN (a failure to do so leaves it PENDING, which turns UNKNOWN
+     * once stale) and tells the caller the authorization is finishing.
+     */
+    private AuthorizationFailedException unknown(String componentAppid, String codeHash, RuntimeException cause) {
+        try {
+            codes.markUnknown(componentAppid, codeHash, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the unknown outcome of an authorization code exchange (component {}): {}",
+                    componentAppid, e.getMessage());
+        }
+        LOG.warn("api_query_auth for component {} may have succeeded but its answer was lost ({}); the"
+                + " authorization will be completed through the account's appid", componentAppid, cause.getMessage());
+        return AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
+                + cause.getMessage(), cause);
+    }
+
+    /**
+     * Completes an exchange whose outcome is unknown through the account: {@code api_get_authorizer_info} gives the
+     * refresh token once the code was exchanged; while WeChat shows none, the code was not used and is exchanged.
+     */
+    private AuthorizerRecord complete(String componentAppid, String code, String codeHash, String hint,
+            Instant claimedAt) {
+        String appid = hint != null ? hint : accountFromList(componentAppid, claimedAt);
+        if (appid == null) {
+            throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished"
+                    + " (the account is not known yet: the authorized push names it)", null);
+        }
+        AuthorizerInfoResponse info;
+        try {
+            info = api.authorizerInfo(componentAppid, appid);
+        } catch (WeChatApiException e) {
+            if (e.getErrcode() != AuthorizerTokenManager.NOT_AUTHORIZED) {
+                throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being"
+                        + " finished: " + e.getMessage(), e);
+            }
+            info = null;
+        } catch (RuntimeException e) {
+            throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
+                    + e.getMessage(), e);
+        }
+        AuthorizerInfoResponse.AuthorizationInfo authorization = info == null ? null : info.authorizationInfo();
+        String refreshToken = authorization == null ? null : authorization.authorizerRefreshToken();
+        if (refreshToken == null || refreshToken.isEmpty()) {
+            LOG.info("WeChat shows no exchanged authorization of {} (component {}): exchanging the code", appid,
+                    componentAppid);
+            return queryAuth(componentAppid, code, codeHash, claimedAt, hint);
+        }
+        AuthorizerRecord stored = save(new Authorization(componentAppid, appid, null, null, refreshToken,
+                FuncInfo.ids(authorization.funcInfo()), clock.instant()), codeHash);
+        if (info.authorizerInfo() != null) {
+            authorizers.saveInfo(componentAppid, appid, info.authorizerInfo().toString());
+        }
+        LOG.info("Completed the authorization of {} (component {}) through api_get_authorizer_info", appid,
+                componentAppid);
+        return authorizers.find(componentAppid, appid).orElse(stored);
+    }
+
+    /**
+     * The account a browser-only exchange authorized: the one listed account authorized around the claim whose
+     * refresh token we do not hold; null when none or several.
+     */
+    private String accountFromList(String componentAppid, Instant claimedAt) {
+        long since = claimedAt.minus(LIST_WINDOW).getEpochSecond();
+        List<String> candidates = new ArrayList<>();
+        try {
+            for (int offset = 0;; offset += LIST_PAGE) {
+                AuthorizerListResponse page = api.authorizerList(componentAppid, offset, LIST_PAGE);
+                List<AuthorizerListResponse.Item> items = page.list() == null ? List.of() : page.list();
+                for (AuthorizerListResponse.Item item : items) {
+                    if (item.authTime() >= since && isNewTo(componentAppid, item)) {
+                        candidates.add(item.authorizerAppid());
+                    }
+                }
+                if (items.isEmpty() || offset + items.size() >= page.totalCount()) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
+                    + e.getMessage(), e);
+        }
+        return candidates.size() == 1 ? candidates.get(0) : null;
+    }
+
+    private boolean isNewTo(String componentAppid, AuthorizerListResponse.Item item) {
+        Optional<AuthorizerRecord> known = authorizers.find(componentAppid, item.authorizerAppid());
+        return known.isEmpty() || known.get().status() != AuthorizerStatus.AUTHORIZED
+                || item.refreshToken() == null || item.refreshToken().isEmpty()
+                || !item.refreshToken().equals(known.get().refreshToken());
+    }
+
+    /** Stores an authorization with the claim's completion and publishes the change. */
+    private AuthorizerRecord save(Authorization authorization, String codeHash) {
+        String componentAppid = authorization.componentAppid();
+        String appid = authorization.authorizerAppid();
+        boolean wasAuthorized;
+        AuthorizerRecord stored;
+        try {
+            wasAuthorized = authorizers.find(componentAppid, appid)
+                    .map(r -> r.status() == AuthorizerStatus.AUTHORIZED).orElse(false);
+            stored = authorizers.saveAuthorization(authorization, codeHash);
+        } catch (RuntimeException e) {
+            // WeChat has authorized the account but the store failed: the claim stays PENDING, turns UNKNOWN once
+            // stale, and the push's retry completes it through the account's appid.
+            throw AuthorizationFailedException.outcomeUnknown("The authorization was received but could not be"
+                    + " stored yet: " + e.getMessage(), e);
+        }
+        LOG.info("Account {} authorized component {} (func_info {})", appid, componentAppid,
+                authorization.funcInfo());
+        listener.changed(new AuthorizationChange(componentAppid, appid,
+                wasAuthorized ? AuthorizationChange.Kind.UPDATEAUTHORIZED : AuthorizationChange.Kind.AUTHORIZED,
+                authorization.authorizedAt(), authorization.funcInfo(), ""));
+        return stored;
     }
 
     /**
@@ -148,29 +315,16 @@ public final class AuthorizationExchanger {
         }
     }
 
-    private AuthorizationCodeStore.Claim awaitOther(AuthorizationCodeStore.Claim claim) {
+    private Claim awaitOther(Claim claim) {
         long deadline = System.nanoTime() + WAIT_FOR_OTHER.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(20);
-        AuthorizationCodeStore.Claim current = claim;
-        // Another instance holds the claim: poll its outcome (it completes within one api_query_auth call).
+        Claim current = claim;
+        // Another caller holds the claim: poll its outcome (it completes within one api_query_auth call).
         while (current.status() == AuthorizationCodeStore.Status.PENDING && System.nanoTime() < deadline) {
             LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(500));
             current = codes.find(claim.componentAppid(), claim.codeHash()).orElse(current);
         }
         return current;
-    }
-
-    private AuthorizerRecord resultOf(AuthorizationCodeStore.Claim claim) {
-        return switch (claim.status()) {
-            case DONE -> authorizers.find(claim.componentAppid(), claim.authorizerAppid()).orElseThrow(
-                    () -> new AuthorizationFailedException(null, "the authorization was exchanged but is not stored",
-                            null));
-            case FAILED -> throw new AuthorizationFailedException(claim.errcode(),
-                    "WeChat refused the authorization code" + (claim.errcode() == null ? ""
-                            : " (errcode " + claim.errcode() + ")"), null);
-            case PENDING -> throw new AuthorizationFailedException(null,
-                    "the authorization code is still being exchanged elsewhere; try again shortly", null);
-        };
     }
 }

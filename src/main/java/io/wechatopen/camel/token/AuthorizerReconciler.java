@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.wechatopen.camel.api.ComponentApiClient;
+import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
 import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.api.dto.FuncInfo;
+import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
@@ -20,7 +23,8 @@ import io.wechatopen.camel.store.AuthorizerStore;
 
 /**
  * Compares the store with WeChat's {@code api_get_authorizer_list}: accounts WeChat lists that we miss are added
- * (their refresh token recovered) and their facts read; a refresh token that differs from ours (or revives an
+ * with their refresh token, their func_info and account facts from {@code api_get_authorizer_info} and WeChat's
+ * auth_time as their authorization time; a refresh token that differs from ours (or revives an
  * account that needed re-authorization) is recovered; accounts we hold as AUTHORIZED that WeChat does not list
  * are reported as drift (not changed: the list may lag behind a fresh authorization).
  */
@@ -83,14 +87,16 @@ public final class AuthorizerReconciler {
             }
             // WeChat's auth_time orders this against a withdrawal we may have stored.
             Instant authorizedAt = Instant.ofEpochSecond(item.authTime());
-            if (store.restoreRefreshToken(componentAppid, item.authorizerAppid(), token, authorizedAt)) {
-                (known.isPresent() ? recovered : added).add(item.authorizerAppid());
+            if (known.isEmpty()) {
+                if (add(componentAppid, item, authorizedAt)) {
+                    added.add(item.authorizerAppid());
+                }
+            } else if (store.restoreRefreshToken(componentAppid, item.authorizerAppid(), token, authorizedAt)) {
+                recovered.add(item.authorizerAppid());
                 exchanger.readAccountFacts(componentAppid, item.authorizerAppid());
                 listener.changed(new AuthorizationChange(componentAppid, item.authorizerAppid(),
-                        AuthorizationChange.Kind.RECOVERED, clock.instant(),
-                        known.map(AuthorizerRecord::funcInfo).orElse(List.of()),
-                        known.isPresent() ? "refresh token recovered from api_get_authorizer_list"
-                                : "authorization found in api_get_authorizer_list"));
+                        AuthorizationChange.Kind.RECOVERED, clock.instant(), known.get().funcInfo(),
+                        "refresh token recovered from api_get_authorizer_list"));
             }
         }
         List<String> drift = store.findAll(componentAppid).stream()
@@ -105,6 +111,39 @@ public final class AuthorizerReconciler {
         LOG.info("Reconciled component {}: {} listed, {} added, {} recovered, {} drift", componentAppid,
                 items.size(), added.size(), recovered.size(), drift.size());
         return result;
+    }
+
+    /**
+     * Adds an account WeChat lists and we miss, with func_info and facts from {@code api_get_authorizer_info};
+     * when that call fails the account is left for the next reconciliation (or its push) rather than stored
+     * without them.
+     */
+    private boolean add(String componentAppid, AuthorizerListResponse.Item item, Instant authorizedAt) {
+        AuthorizerInfoResponse info;
+        try {
+            info = api.authorizerInfo(componentAppid, item.authorizerAppid());
+        } catch (RuntimeException e) {
+            LOG.warn("Account {} is listed but api_get_authorizer_info failed: {}; it is added on the next run",
+                    item.authorizerAppid(), e.getMessage());
+            return false;
+        }
+        AuthorizerInfoResponse.AuthorizationInfo authorization = info.authorizationInfo();
+        String refreshToken = authorization != null && authorization.authorizerRefreshToken() != null
+                && !authorization.authorizerRefreshToken().isEmpty() ? authorization.authorizerRefreshToken()
+                        : item.refreshToken();
+        List<Integer> funcInfo = authorization == null ? List.of() : FuncInfo.ids(authorization.funcInfo());
+        AuthorizerRecord stored = store.saveAuthorization(new Authorization(componentAppid, item.authorizerAppid(),
+                null, null, refreshToken, funcInfo, authorizedAt), null);
+        if (stored.status() != AuthorizerStatus.AUTHORIZED) {
+            return false;
+        }
+        if (info.authorizerInfo() != null) {
+            store.saveInfo(componentAppid, item.authorizerAppid(), info.authorizerInfo().toString());
+        }
+        listener.changed(new AuthorizationChange(componentAppid, item.authorizerAppid(),
+                AuthorizationChange.Kind.RECOVERED, clock.instant(), funcInfo,
+                "authorization found in api_get_authorizer_list"));
+        return true;
     }
 
     /** The last reconciliation of a component on this instance, if any. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,21 +22,29 @@ import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
 import io.wechatopen.camel.api.dto.AuthorizerListResponse;
 import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
+import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizerStore;
+import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
 
 /**
  * Keeps authorizer access tokens valid and hands them out ({@link AuthorizerTokens}). Refreshes are single-flight
- * per component and account and re-read the store after taking the lock. A returned refresh token is stored only
- * when non-empty.
+ * per component and account and re-read the store after taking the lock. Every token write is a compare-and-set on
+ * the refresh token the refresh started from, so a refresh racing with a re-authorization, a recovery or another
+ * instance never writes dead tokens back; a miss re-reads the row. A returned refresh token is stored only when
+ * non-empty.
  *
  * <p>WeChat rules applied: 61023 (refresh token refused) starts a recovery ladder — re-read the store (another
  * instance may hold a newer token), then ask {@code api_get_authorizer_info} and {@code api_get_authorizer_list}
- * for the current refresh token — and only when all fail marks the account NEEDS_REAUTHORIZATION, once, so no
- * retry storm follows. 61003 means the account withdrew: UNAUTHORIZED.
+ * for the current refresh token. The account is marked NEEDS_REAUTHORIZATION (once, so no retry storm follows) only
+ * on definitive answers: both recovery calls answered and every token they gave was refused too. A timeout, -1,
+ * 45009 or any other temporary failure leaves the account AUTHORIZED and retries it after a per-account back-off
+ * (doubling from {@code wechat.authorizer.retry-min-backoff} up to {@code wechat.authorizer.retry-max-backoff}),
+ * during which the sweep skips it and callers fail fast with the last error. 61003 means the account withdrew:
+ * UNAUTHORIZED.
  *
  * <p>Thread-safe; never logs or throws token values.
  */
@@ -44,23 +53,37 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     static final int REFRESH_TOKEN_INVALID = 61023;
     static final int NOT_AUTHORIZED = 61003;
     private static final int LIST_PAGE = 500;
+    /** Bounded retries of a compare-and-set that lost to a harmless change (e.g. account facts saved). */
+    private static final int MAX_CAS_ROUNDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerTokenManager.class);
 
     private final Set<String> componentAppids;
     private final AuthorizerStore store;
     private final ComponentApiClient api;
     private final TokenPolicy policy;
+    private final Duration minRetry;
+    private final Duration maxRetry;
     private final AuthorizationListener listener;
+    private final WeChatMetrics metrics;
     private final Clock clock;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+
+    /** A failed refresh of one account: not attempted again before {@code notBefore}. */
+    private record Retry(Instant notBefore, Duration last, String message) {
+    }
 
     public AuthorizerTokenManager(Set<String> componentAppids, AuthorizerStore store, ComponentApiClient api,
-            TokenPolicy policy, AuthorizationListener listener, Clock clock) {
+            TokenPolicy policy, AuthorizeSettings settings, AuthorizationListener listener, WeChatMetrics metrics,
+            Clock clock) {
         this.componentAppids = Set.copyOf(componentAppids);
         this.store = store;
         this.api = api;
         this.policy = policy;
+        this.minRetry = settings.retryMinBackoff();
+        this.maxRetry = settings.retryMaxBackoff();
         this.listener = listener;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -131,7 +154,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     /**
-     * The sweep's work for one account: refreshes when its token is missing or within the skew of expiry.
+     * The sweep's work for one account: refreshes when its token is missing or within the skew of expiry, unless
+     * the account is backing off after a failed refresh.
      *
      * @return true when a new token was stored
      * @throws AuthorizerUnavailableException when no token can be had
@@ -139,7 +163,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     public boolean refreshIfDue(String componentAppid, String authorizerAppid) {
         Optional<AuthorizerRecord> record = store.find(componentAppid, authorizerAppid);
         if (record.isEmpty() || record.get().status() != AuthorizerStatus.AUTHORIZED
-                || record.get().accessTokenValidAt(clock.instant(), policy.refreshSkew()).isPresent()) {
+                || record.get().accessTokenValidAt(clock.instant(), policy.refreshSkew()).isPresent()
+                || backingOff(componentAppid, authorizerAppid).isPresent()) {
             return false;
         }
         refresh(componentAppid, authorizerAppid);
@@ -149,6 +174,14 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     /** The accounts of a component whose token needs refreshing now, at most {@code limit}, soonest first. */
     public List<AuthorizerRecord> dueForRefresh(String componentAppid, int limit) {
         return store.findDueForRefresh(componentAppid, clock.instant().plus(policy.refreshSkew()), limit);
+    }
+
+    /** How many accounts of a component are backing off after a failed refresh (for status and health). */
+    public long backingOffCount(String componentAppid) {
+        Instant now = clock.instant();
+        return retries.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(componentAppid + "/") && now.isBefore(e.getValue().notBefore()))
+                .count();
     }
 
     private static void requireAuthorized(AuthorizerRecord record) {
@@ -163,81 +196,156 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         }
     }
 
+    private Optional<Retry> backingOff(String componentAppid, String authorizerAppid) {
+        Retry retry = retries.get(key(componentAppid, authorizerAppid));
+        return retry != null && clock.instant().isBefore(retry.notBefore()) ? Optional.of(retry) : Optional.empty();
+    }
+
     private String refresh(String componentAppid, String authorizerAppid) {
-        ReentrantLock lock = locks.computeIfAbsent(componentAppid + "/" + authorizerAppid, k -> new ReentrantLock());
+        String key = key(componentAppid, authorizerAppid);
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
         try {
             // Another caller or instance may have refreshed while we waited.
-            AuthorizerRecord record = store.find(componentAppid, authorizerAppid).orElseThrow(
-                    () -> new AuthorizerUnavailableException(Reason.UNKNOWN, authorizerAppid,
-                            "account " + authorizerAppid + " is no longer stored"));
+            AuthorizerRecord record = current(componentAppid, authorizerAppid);
             requireAuthorized(record);
             Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
             if (valid.isPresent()) {
                 return valid.get();
             }
-            return refreshWithLadder(record);
+            Optional<Retry> retry = backingOff(componentAppid, authorizerAppid);
+            if (retry.isPresent()) {
+                throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
+                        + authorizerAppid + " is not refreshed before " + retry.get().notBefore()
+                        + " after a failed refresh: " + retry.get().message());
+            }
+            try {
+                String token = refreshWithLadder(record);
+                retries.remove(key);
+                return token;
+            } catch (AuthorizerUnavailableException e) {
+                if (e.getReason() == Reason.UNAVAILABLE) {
+                    backOff(key, e.getMessage());
+                    metrics.authorizerRefresh(RefreshOutcome.FAILED);
+                } else {
+                    retries.remove(key);
+                }
+                throw e;
+            }
         } finally {
             lock.unlock();
         }
     }
 
+    private void backOff(String key, String message) {
+        retries.compute(key, (k, previous) -> {
+            Duration next = previous == null ? minRetry : previous.last().multipliedBy(2);
+            if (next.compareTo(maxRetry) > 0) {
+                next = maxRetry;
+            }
+            return new Retry(clock.instant().plus(next), next, message);
+        });
+    }
+
     private String refreshWithLadder(AuthorizerRecord record) {
         String componentAppid = record.componentAppid();
         String authorizerAppid = record.authorizerAppid();
-        String used = record.refreshToken();
+        Set<String> refused = new java.util.HashSet<>();
         if (record.hasRefreshToken()) {
-            Optional<String> token = tryRefresh(record, used);
+            Optional<String> token = tryRefresh(record, record.refreshToken(), RefreshOutcome.REFRESHED);
             if (token.isPresent()) {
                 return token.get();
             }
+            refused.add(record.refreshToken());
         }
         // 61023 (or no refresh token at all): recover the current refresh token before giving up.
-        String fromStore = store.find(componentAppid, authorizerAppid).map(AuthorizerRecord::refreshToken)
-                .orElse(null);
-        if (isNew(fromStore, used)) {
-            Optional<String> token = tryRefresh(record, fromStore);
+        AuthorizerRecord reread = current(componentAppid, authorizerAppid);
+        requireAuthorized(reread);
+        if (reread.hasRefreshToken() && !refused.contains(reread.refreshToken())) {
+            Optional<String> token = tryRefresh(reread, reread.refreshToken(), RefreshOutcome.REFRESHED);
             if (token.isPresent()) {
                 return token.get();
             }
-            used = fromStore;
+            refused.add(reread.refreshToken());
         }
-        String fromInfo = refreshTokenFromInfo(record);
-        if (isNew(fromInfo, used)) {
-            store.restoreRefreshToken(componentAppid, authorizerAppid, fromInfo, clock.instant());
-            Optional<String> token = tryRefresh(record, fromInfo);
+        String refusedToken = reread.refreshToken();
+        boolean definitive = true;
+        for (Supplier<Recovery> source : List.<Supplier<Recovery>>of(() -> refreshTokenFromInfo(record),
+                () -> refreshTokenFromList(record))) {
+            Recovery recovery = source.get();
+            if (recovery.failure() != null) {
+                definitive = false;
+                continue;
+            }
+            String candidate = recovery.refreshToken();
+            if (candidate == null || candidate.isEmpty() || refused.contains(candidate)) {
+                continue;
+            }
+            if (!store.replaceRefreshToken(componentAppid, authorizerAppid, refusedToken, candidate)) {
+                // Re-authorized or recovered elsewhere meanwhile: the stored state is newer than ours.
+                return fromNewerState(componentAppid, authorizerAppid);
+            }
+            AuthorizerRecord recovered = current(componentAppid, authorizerAppid);
+            Optional<String> token = tryRefresh(recovered, candidate, RefreshOutcome.RECOVERED);
             if (token.isPresent()) {
+                LOG.info("Recovered the refresh token of {} (component {}) through {}", authorizerAppid,
+                        componentAppid, recovery.api());
                 return token.get();
             }
-            used = fromInfo;
+            refused.add(candidate);
+            refusedToken = candidate;
         }
-        String fromList = refreshTokenFromList(record);
-        if (isNew(fromList, used)) {
-            store.restoreRefreshToken(componentAppid, authorizerAppid, fromList, clock.instant());
-            Optional<String> token = tryRefresh(record, fromList);
-            if (token.isPresent()) {
-                return token.get();
-            }
+        if (!definitive) {
+            throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "WeChat refused the"
+                    + " refresh token of " + authorizerAppid + " (61023) and the recovery through"
+                    + " api_get_authorizer_info/_list failed for now; the account stays authorized and is retried");
         }
         Instant now = clock.instant();
-        if (store.markNeedsReauthorization(componentAppid, authorizerAppid, now)) {
+        if (store.markNeedsReauthorization(componentAppid, authorizerAppid, now, refusedToken)) {
             LOG.warn("Account {} (component {}) needs re-authorization: WeChat refused its refresh token (61023)"
                     + " and neither api_get_authorizer_info nor api_get_authorizer_list gave a usable one",
                     authorizerAppid, componentAppid);
+            metrics.authorizerRefresh(RefreshOutcome.NEEDS_REAUTHORIZATION);
             listener.changed(new AuthorizationChange(componentAppid, authorizerAppid,
                     AuthorizationChange.Kind.NEEDS_REAUTHORIZATION, now, record.funcInfo(),
                     "61023 refresh_token is invalid; recovery found no usable refresh token"));
+        } else {
+            return fromNewerState(componentAppid, authorizerAppid);
         }
         throw new AuthorizerUnavailableException(Reason.NEEDS_REAUTHORIZATION, authorizerAppid, "account "
                 + authorizerAppid + " must authorize again: WeChat refused its refresh token (61023)");
     }
 
-    private static boolean isNew(String candidate, String used) {
-        return candidate != null && !candidate.isEmpty() && !candidate.equals(used);
+    /** The row changed under a compare-and-set: its state wins; refresh again from it when it has no token. */
+    private String fromNewerState(String componentAppid, String authorizerAppid) {
+        AuthorizerRecord now = current(componentAppid, authorizerAppid);
+        requireAuthorized(now);
+        Optional<String> valid = now.accessTokenValidAt(clock.instant(), Duration.ZERO);
+        if (valid.isPresent()) {
+            return valid.get();
+        }
+        if (now.hasRefreshToken()) {
+            Optional<String> token = tryRefresh(now, now.refreshToken(), RefreshOutcome.REFRESHED);
+            if (token.isPresent()) {
+                return token.get();
+            }
+        }
+        throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "the authorization of "
+                + authorizerAppid + " changed during its refresh; try again");
     }
 
-    /** @return the new token, or empty when WeChat answered 61023 */
-    private Optional<String> tryRefresh(AuthorizerRecord record, String refreshToken) {
+    private AuthorizerRecord current(String componentAppid, String authorizerAppid) {
+        return store.find(componentAppid, authorizerAppid).orElseThrow(
+                () -> new AuthorizerUnavailableException(Reason.UNKNOWN, authorizerAppid,
+                        "account " + authorizerAppid + " is no longer stored"));
+    }
+
+    /**
+     * Refreshes with {@code refreshToken} and stores the result as a compare-and-set on it.
+     *
+     * @return the new token (or the newer one stored meanwhile), or empty when WeChat answered 61023
+     */
+    private Optional<String> tryRefresh(AuthorizerRecord record, String refreshToken, RefreshOutcome success) {
         AuthorizerTokenResponse response;
         try {
             response = api.authorizerToken(record.componentAppid(), record.authorizerAppid(), refreshToken);
@@ -248,11 +356,9 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
             if (e.getErrcode() == NOT_AUTHORIZED) {
                 throw withdrawn(record, e);
             }
-            throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, record.authorizerAppid(),
-                    "api_authorizer_token for " + record.authorizerAppid() + " failed: " + e.getMessage(), e);
+            throw unavailable(record, "api_authorizer_token", e);
         } catch (RuntimeException e) {
-            throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, record.authorizerAppid(),
-                    "api_authorizer_token for " + record.authorizerAppid() + " failed: " + e.getMessage(), e);
+            throw unavailable(record, "api_authorizer_token", e);
         }
         if (response.authorizerAccessToken() == null || response.authorizerAccessToken().isEmpty()
                 || response.expiresIn() <= 0) {
@@ -261,60 +367,87 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         }
         Instant expiresAt = clock.instant().plusSeconds(response.expiresIn());
         // WeChat may omit or blank the refresh token: the stored one is then kept (the store never blanks it).
-        String returnedRefresh = isNew(response.authorizerRefreshToken(), null) ? response.authorizerRefreshToken()
-                : refreshToken;
-        if (store.saveRefreshedToken(record.componentAppid(), record.authorizerAppid(),
-                response.authorizerAccessToken(), expiresAt, returnedRefresh)) {
-            return Optional.of(response.authorizerAccessToken());
+        String returnedRefresh = response.authorizerRefreshToken();
+        for (int round = 1; round <= MAX_CAS_ROUNDS; round++) {
+            if (store.saveRefreshedToken(record.componentAppid(), record.authorizerAppid(), refreshToken,
+                    response.authorizerAccessToken(), expiresAt, returnedRefresh)) {
+                metrics.authorizerRefresh(success);
+                return Optional.of(response.authorizerAccessToken());
+            }
+            // Not stored: the row changed since this refresh started. Its state wins unless it is merely older.
+            AuthorizerRecord current = current(record.componentAppid(), record.authorizerAppid());
+            requireAuthorized(current);
+            Optional<String> newer = current.accessTokenValidAt(clock.instant(), Duration.ZERO)
+                    .filter(t -> !current.accessTokenExpiresAt().isBefore(expiresAt)
+                            || !refreshToken.equals(current.refreshToken()));
+            if (newer.isPresent()) {
+                return newer;
+            }
+            if (!refreshToken.equals(current.refreshToken())) {
+                // Re-authorized or recovered meanwhile with no valid token yet: refresh from the newer state.
+                return Optional.of(fromNewerState(record.componentAppid(), record.authorizerAppid()));
+            }
         }
-        // Not stored: another instance stored a later token, or the status changed meanwhile.
-        AuthorizerRecord current = store.find(record.componentAppid(), record.authorizerAppid()).orElseThrow(
-                () -> new AuthorizerUnavailableException(Reason.UNKNOWN, record.authorizerAppid(),
-                        "account " + record.authorizerAppid() + " is no longer stored"));
-        requireAuthorized(current);
-        return Optional.of(current.accessTokenValidAt(clock.instant(), Duration.ZERO)
-                .orElse(response.authorizerAccessToken()));
+        return Optional.of(response.authorizerAccessToken());
     }
 
-    private String refreshTokenFromInfo(AuthorizerRecord record) {
+    /**
+     * The outcome of asking WeChat for an account's current refresh token.
+     *
+     * @param api the API asked
+     * @param refreshToken what it gave (null or empty when none)
+     * @param failure set when WeChat could not answer (the outcome is not definitive)
+     */
+    private record Recovery(String api, String refreshToken, RuntimeException failure) {
+    }
+
+    private Recovery refreshTokenFromInfo(AuthorizerRecord record) {
         try {
             AuthorizerInfoResponse info = api.authorizerInfo(record.componentAppid(), record.authorizerAppid());
-            return info.authorizationInfo() == null ? null : info.authorizationInfo().authorizerRefreshToken();
+            return new Recovery("api_get_authorizer_info",
+                    info.authorizationInfo() == null ? null : info.authorizationInfo().authorizerRefreshToken(),
+                    null);
         } catch (WeChatApiException e) {
             if (e.getErrcode() == NOT_AUTHORIZED) {
                 throw withdrawn(record, e);
             }
-            LOG.warn("Recovery of the refresh token of {} via api_get_authorizer_info failed: {}",
-                    record.authorizerAppid(), e.getMessage());
-            return null;
+            return recoveryFailed("api_get_authorizer_info", record, e);
         } catch (RuntimeException e) {
-            LOG.warn("Recovery of the refresh token of {} via api_get_authorizer_info failed: {}",
-                    record.authorizerAppid(), e.getMessage());
-            return null;
+            return recoveryFailed("api_get_authorizer_info", record, e);
         }
     }
 
-    private String refreshTokenFromList(AuthorizerRecord record) {
+    private Recovery refreshTokenFromList(AuthorizerRecord record) {
         try {
             for (int offset = 0;; offset += LIST_PAGE) {
                 AuthorizerListResponse page = api.authorizerList(record.componentAppid(), offset, LIST_PAGE);
                 if (page.list() == null || page.list().isEmpty()) {
-                    return null;
+                    return new Recovery("api_get_authorizer_list", null, null);
                 }
                 for (AuthorizerListResponse.Item item : page.list()) {
                     if (record.authorizerAppid().equals(item.authorizerAppid())) {
-                        return item.refreshToken();
+                        return new Recovery("api_get_authorizer_list", item.refreshToken(), null);
                     }
                 }
                 if (offset + page.list().size() >= page.totalCount()) {
-                    return null;
+                    return new Recovery("api_get_authorizer_list", null, null);
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("Recovery of the refresh token of {} via api_get_authorizer_list failed: {}",
-                    record.authorizerAppid(), e.getMessage());
-            return null;
+            return recoveryFailed("api_get_authorizer_list", record, e);
         }
+    }
+
+    private static Recovery recoveryFailed(String api, AuthorizerRecord record, RuntimeException e) {
+        LOG.warn("Recovery of the refresh token of {} via {} failed: {}", record.authorizerAppid(), api,
+                e.getMessage());
+        return new Recovery(api, null, e);
+    }
+
+    private static AuthorizerUnavailableException unavailable(AuthorizerRecord record, String api,
+            RuntimeException cause) {
+        return new AuthorizerUnavailableException(Reason.UNAVAILABLE, record.authorizerAppid(),
+                api + " for " + record.authorizerAppid() + " failed: " + cause.getMessage(), cause);
     }
 
     private AuthorizerUnavailableException withdrawn(AuthorizerRecord record, WeChatApiException cause) {
@@ -322,11 +455,16 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         if (store.markUnauthorized(record.componentAppid(), record.authorizerAppid(), now)) {
             LOG.warn("Account {} (component {}) withdrew its authorization (61003)", record.authorizerAppid(),
                     record.componentAppid());
+            metrics.authorizerRefresh(RefreshOutcome.UNAUTHORIZED);
             listener.changed(new AuthorizationChange(record.componentAppid(), record.authorizerAppid(),
                     AuthorizationChange.Kind.UNAUTHORIZED, now, List.of(),
                     "61003 component is not authorized by this account"));
         }
         return new AuthorizerUnavailableException(Reason.UNAUTHORIZED, record.authorizerAppid(),
                 "account " + record.authorizerAppid() + " withdrew its authorization (61003)", cause);
+    }
+
+    private static String key(String componentAppid, String authorizerAppid) {
+        return componentAppid + "/" + authorizerAppid;
     }
 }

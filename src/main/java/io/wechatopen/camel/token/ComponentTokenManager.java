@@ -26,8 +26,10 @@ import io.wechatopen.camel.store.TicketStore;
 /**
  * Keeps each component's {@code component_access_token} valid: load, refresh once {@code expiresAt - skew <= now},
  * save. Refreshes are single-flight per component and re-check the store after taking the lock, so concurrent
- * callers cause one WeChat call (WeChat counts them per day). After a failure the scheduled upkeep backs off
- * (doubling up to {@link #MAX_BACKOFF}) until a new ticket arrives.
+ * callers cause one WeChat call (WeChat counts them per day). After a failure every path (the schedule, a new
+ * ticket's wake-up, each on-demand use of the token) respects one shared {@link ApiBackoff} for
+ * {@code api_component_token}: callers fail fast with the last error (or get the stored token while it has not
+ * expired) until the back-off elapses or a new ticket arrives.
  *
  * <p>Thread-safe. Never logs or throws token, ticket or secret values.
  */
@@ -43,8 +45,8 @@ public final class ComponentTokenManager {
         BACKING_OFF
     }
 
-    static final Duration MIN_BACKOFF = Duration.ofMinutes(1);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
+    /** The API name under which failures back off. */
+    static final String API = "api_component_token";
 
     private static final Logger LOG = LoggerFactory.getLogger(ComponentTokenManager.class);
 
@@ -55,17 +57,14 @@ public final class ComponentTokenManager {
     private final TokenPolicy policy;
     private final ComponentHealth health;
     private final Clock clock;
+    private final ApiBackoff backoff;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     /** Per component, the token WeChat last called invalid (40001/42001/40014): not handed out again. */
     private final Map<String, String> invalidTokens = new ConcurrentHashMap<>();
 
-    private record Backoff(Instant notBefore, Duration last) {
-    }
-
     public ComponentTokenManager(Iterable<ComponentSettings> components, TicketStore tickets,
             ComponentTokenStore tokens, ComponentApiClient api, TokenPolicy policy, ComponentHealth health,
-            Clock clock) {
+            ApiBackoff backoff, Clock clock) {
         this.components = java.util.stream.StreamSupport.stream(components.spliterator(), false)
                 .collect(Collectors.toUnmodifiableMap(ComponentSettings::appid, Function.identity()));
         this.tickets = tickets;
@@ -73,14 +72,17 @@ public final class ComponentTokenManager {
         this.api = api;
         this.policy = policy;
         this.health = health;
+        this.backoff = backoff;
         this.clock = clock;
     }
 
     /**
-     * A token that is valid now, refreshing first when it is within the skew of expiry. When the refresh fails but
-     * the stored token has not expired yet, the stored token is returned.
+     * A token that is valid now, refreshing first when it is within the skew of expiry. When the refresh fails (or
+     * is not attempted during a back-off) but the stored token has not expired yet, the stored token is returned.
      *
      * @throws IllegalArgumentException for a component that is not configured
+     * @throws BackingOffException during the back-off after a failure, with the last error, when no unexpired token
+     *         is held
      * @throws NoUsableTicketException when no token is held and no usable ticket is stored
      * @throws WeChatApiException when WeChat refuses and no unexpired token is held
      */
@@ -115,11 +117,11 @@ public final class ComponentTokenManager {
         if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
             return Outcome.STILL_VALID;
         }
-        if (ticketArrived) {
-            backoffs.remove(componentAppid);
+        // A new ticket may fix a refused ticket or secret; it does not restore a used-up daily quota (45009).
+        if (ticketArrived && backoff.state(componentAppid, API).filter(ApiBackoff.State::quotaExhausted).isEmpty()) {
+            backoff.reset(componentAppid, API);
         }
-        Backoff backoff = backoffs.get(componentAppid);
-        if (backoff != null && clock.instant().isBefore(backoff.notBefore())) {
+        if (backoff.state(componentAppid, API).isPresent()) {
             return Outcome.BACKING_OFF;
         }
         ComponentAccessToken before = stored.orElse(null);
@@ -168,12 +170,17 @@ public final class ComponentTokenManager {
             if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
                 return stored.get();
             }
-            ComponentAccessToken token = refresh(component);
-            backoffs.remove(component.appid());
+            // A caller that waited for the lock while the holder failed fails fast too.
+            backoff.check(component.appid(), API);
+            ComponentAccessToken token;
+            try {
+                token = refresh(component);
+            } catch (RuntimeException e) {
+                backoff.failed(component.appid(), API, e);
+                throw e;
+            }
+            backoff.succeeded(component.appid(), API);
             return token;
-        } catch (RuntimeException e) {
-            backOff(component.appid());
-            throw e;
         } finally {
             lock.unlock();
         }
@@ -236,15 +243,5 @@ public final class ComponentTokenManager {
                     e instanceof WeChatApiException w ? w.getErrcode() : null, e.getMessage());
             LOG.error("api_start_push_ticket failed for {}: {}", component.appid(), e.getMessage());
         }
-    }
-
-    private void backOff(String componentAppid) {
-        backoffs.compute(componentAppid, (k, previous) -> {
-            Duration next = previous == null ? MIN_BACKOFF : previous.last().multipliedBy(2);
-            if (next.compareTo(MAX_BACKOFF) > 0) {
-                next = MAX_BACKOFF;
-            }
-            return new Backoff(clock.instant().plus(next), next);
-        });
     }
 }

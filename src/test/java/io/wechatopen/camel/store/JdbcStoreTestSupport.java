@@ -670,7 +670,8 @@ abstract class JdbcStoreTestSupport {
     void saveRefreshedTokenWhenStoredExpiresEarlierThenReplacedAndRefreshTokenStored() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-2",
+                T0.plusSeconds(9000),
                 "refresh-2")).isTrue();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
@@ -685,9 +686,9 @@ abstract class JdbcStoreTestSupport {
     void saveRefreshedTokenWhenRefreshTokenEmptyOrNullThenStoredRefreshTokenKept() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-kept", List.of(1), T0), null);
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(9000), ""))
-                .isTrue();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-3", T0.plusSeconds(9600),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-2", T0.plusSeconds(9000),
+                "")).isTrue();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-3", T0.plusSeconds(9600),
                 null)).isTrue();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
@@ -699,9 +700,9 @@ abstract class JdbcStoreTestSupport {
     void saveRefreshedTokenWhenStoredExpiresLaterOrSameThenStoredKeptAndFalse() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-later", "refresh-1", List.of(1), T0), null);
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-earlier",
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-earlier",
                 T0.plusSeconds(3600), "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-same", T0.plusSeconds(7200),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-same", T0.plusSeconds(7200),
                 "refresh-2")).isFalse();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
@@ -715,20 +716,77 @@ abstract class JdbcStoreTestSupport {
         authorizerStore.saveAuthorization(authorization("wxun", "access-1", "refresh-1", List.of(1), T0), null);
         authorizerStore.markUnauthorized(COMPONENT_APPID, "wxun", T0.plusSeconds(60));
         authorizerStore.saveAuthorization(authorization("wxre", "access-1", "refresh-1", List.of(1), T0), null);
-        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxre", T0.plusSeconds(60));
+        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxre", T0.plusSeconds(60), "refresh-1");
         AuthorizerRecord unauthorized = authorizerStore.find(COMPONENT_APPID, "wxun").orElseThrow();
         AuthorizerRecord needsReauthorization = authorizerStore.find(COMPONENT_APPID, "wxre").orElseThrow();
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxun", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxun", "refresh-1", "access-2", T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxre", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxre", "refresh-1", "access-2", T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxnone", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxnone", "refresh-1", "access-2", T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxun")).contains(unauthorized);
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxre")).contains(needsReauthorization);
         assertThat(rowCount("wechat_authorizer")).isEqualTo(2);
+    }
+
+    // Issue 6, item 3: a refresh in flight while the owner re-authorized never writes the dead tokens back.
+    @Test
+    void saveRefreshedTokenWhenRefreshTokenChangedMeanwhileThenFalseAndNewerStateKept() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), null);
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-reauth", "refresh-reauth", List.of(1, 2),
+                T0.plusSeconds(30)), null);
+        AuthorizerRecord reauthorized = authorizerStore.find(COMPONENT_APPID, "wxa1").orElseThrow();
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-dead",
+                T0.plusSeconds(99_000), "refresh-1")).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(reauthorized);
+    }
+
+    @Test
+    void markNeedsReauthorizationWhenRefreshTokenChangedMeanwhileThenFalseAndStillAuthorized() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-new", List.of(1), T0), null);
+
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60),
+                "refresh-refused")).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("access-1", AuthorizerRecord::accessToken);
+    }
+
+    @Test
+    void replaceRefreshTokenWhenStillTheRefusedOneThenReplacedAndAccessTokenPurgedElseUnchanged() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
+
+        assertThat(authorizerStore.replaceRefreshToken(COMPONENT_APPID, "wxa1", "refresh-other", "refresh-x"))
+                .isFalse();
+        assertThat(authorizerStore.replaceRefreshToken(COMPONENT_APPID, "wxa1", "refresh-refused", "")).isFalse();
+        assertThat(authorizerStore.replaceRefreshToken(COMPONENT_APPID, "wxnone", "refresh-refused", "refresh-x"))
+                .isFalse();
+        assertThat(authorizerStore.replaceRefreshToken(COMPONENT_APPID, "wxa1", "refresh-refused", "refresh-current"))
+                .isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns("refresh-current", AuthorizerRecord::refreshToken)
+                .returns(null, AuthorizerRecord::accessToken)
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status);
+    }
+
+    // Issue 6, item 2: WeChat lists only current authorizations, whatever their auth_time.
+    @Test
+    void restoreRefreshTokenWhenNeedsReauthorizationAndListedTimeOlderThenStillRevived() {
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
+        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(600), "refresh-refused");
+
+        assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-listed", T0)).isTrue();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
+                .returns(AuthorizerStatus.AUTHORIZED, AuthorizerRecord::status)
+                .returns("refresh-listed", AuthorizerRecord::refreshToken);
     }
 
     @Test
@@ -750,7 +808,7 @@ abstract class JdbcStoreTestSupport {
                 .returns(2L, AuthorizerRecord::version);
         assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxa1", "access-1")).isFalse();
         // A purged token counts as missing: any refreshed token is stored.
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "access-2", T0.plusSeconds(60), null))
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-2", T0.plusSeconds(60), null))
                 .isTrue();
     }
 
@@ -820,7 +878,8 @@ abstract class JdbcStoreTestSupport {
     void markNeedsReauthorizationWhenAuthorizedThenAccessTokenPurgedRefreshTokenKept() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
 
-        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60))).isTrue();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60),
+                "refresh-refused")).isTrue();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
                 .returns(AuthorizerStatus.NEEDS_REAUTHORIZATION, AuthorizerRecord::status)
@@ -828,7 +887,8 @@ abstract class JdbcStoreTestSupport {
                 .returns(null, AuthorizerRecord::accessTokenExpiresAt)
                 .returns("refresh-refused", AuthorizerRecord::refreshToken)
                 .returns(2L, AuthorizerRecord::version);
-        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(120))).isFalse();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(120),
+                "refresh-refused")).isFalse();
     }
 
     @Test
@@ -838,9 +898,10 @@ abstract class JdbcStoreTestSupport {
         AuthorizerRecord newer = authorizerStore.saveAuthorization(
                 authorization("wxnew", "access-1", "refresh-1", List.of(1), T0.plusSeconds(600)), null);
 
-        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxun", T0.plusSeconds(120))).isFalse();
-        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnone", T0)).isFalse();
-        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnew", T0.plusSeconds(300)))
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxun", T0.plusSeconds(120),
+                "refresh-1")).isFalse();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnone", T0, "refresh-1")).isFalse();
+        assertThat(authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxnew", T0.plusSeconds(300), "refresh-1"))
                 .isFalse();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxun")).get()
@@ -863,7 +924,7 @@ abstract class JdbcStoreTestSupport {
     @Test
     void restoreRefreshTokenWhenNeedsReauthorizationAndTokenDiffersThenRevived() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-refused", List.of(1), T0), null);
-        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60));
+        authorizerStore.markNeedsReauthorization(COMPONENT_APPID, "wxa1", T0.plusSeconds(60), "refresh-refused");
 
         assertThat(authorizerStore.restoreRefreshToken(COMPONENT_APPID, "wxa1", "refresh-refused",
                 T0.plusSeconds(120))).isFalse();
@@ -967,7 +1028,7 @@ abstract class JdbcStoreTestSupport {
                 }
                 case 1 -> {
                     saveAuthorization(appid, "access", expiresAt, "refresh");
-                    authorizerStore.markNeedsReauthorization(COMPONENT_APPID, appid, T0.plusSeconds(1));
+                    authorizerStore.markNeedsReauthorization(COMPONENT_APPID, appid, T0.plusSeconds(1), "refresh");
                 }
                 case 2 -> saveAuthorization(appid, "access", expiresAt, null);
                 case 3 -> {
@@ -1176,32 +1237,60 @@ abstract class JdbcStoreTestSupport {
                 .allSatisfy(r -> assertThat(r).get().returns(Status.PENDING, Claim::status));
     }
 
+    // Issue 6, item 1: a stale PENDING claim's holder may have used the code; it is never exchanged blindly again.
     @Test
-    void claimWhenPendingIsStaleThenTakenOverElseExistingReturned() {
+    void claimWhenPendingIsStaleThenUnknownElseExistingReturned() {
         codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
 
         assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(300), Duration.ofMinutes(5)))
-                .get().returns(T0, Claim::claimedAt);
+                .get().returns(T0, Claim::claimedAt).returns(Status.PENDING, Claim::status);
         assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(301), Duration.ofMinutes(5)))
-                .isEmpty();
+                .contains(new Claim(COMPONENT_APPID, "hash-1", Status.UNKNOWN, null, null, T0.plusSeconds(301)));
 
-        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.PENDING, Claim::status)
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.UNKNOWN, Claim::status)
                 .returns(T0.plusSeconds(301), Claim::claimedAt);
-        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(302), Duration.ofMinutes(5)))
-                .get().returns(T0.plusSeconds(301), Claim::claimedAt);
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(3600), Duration.ofMinutes(5)))
+                .get().returns(Status.UNKNOWN, Claim::status).returns(T0.plusSeconds(301), Claim::claimedAt);
     }
 
     @Test
-    void claimWhenTwentyConcurrentClaimersOfStalePendingThenExactlyOneTakesOver() throws Exception {
+    void claimWhenTwentyConcurrentClaimersOfStalePendingThenAllSeeUnknownAndNoneMayExchange() throws Exception {
         codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
         Instant later = T0.plusSeconds(600);
 
         List<Optional<Claim>> results = concurrently(20,
                 i -> codeStore.claim(COMPONENT_APPID, "hash-1", later, Duration.ofMinutes(5)));
 
-        assertThat(results).filteredOn(Optional::isEmpty).hasSize(1);
-        assertThat(results).filteredOn(Optional::isPresent).hasSize(19).allSatisfy(
-                r -> assertThat(r).contains(new Claim(COMPONENT_APPID, "hash-1", Status.PENDING, null, null, later)));
+        assertThat(results).hasSize(20).allSatisfy(r -> assertThat(r).contains(
+                new Claim(COMPONENT_APPID, "hash-1", Status.UNKNOWN, null, null, later)));
+    }
+
+    @Test
+    void markUnknownWhenPendingThenUnknownAndDoneOrFailedUnchanged() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+        codeStore.claim(COMPONENT_APPID, "hash-2", T0, Duration.ofMinutes(5));
+        codeStore.fail(COMPONENT_APPID, "hash-2", 61010, T0);
+
+        codeStore.markUnknown(COMPONENT_APPID, "hash-1", T0.plusSeconds(1));
+        codeStore.markUnknown(COMPONENT_APPID, "hash-2", T0.plusSeconds(1));
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.UNKNOWN, Claim::status);
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-2")).get().returns(Status.FAILED, Claim::status);
+        authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-1", List.of(1), T0), "hash-1");
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).get().returns(Status.DONE, Claim::status)
+                .returns("wxa1", Claim::authorizerAppid);
+    }
+
+    @Test
+    void releaseWhenPendingOfThatClaimThenDeletedAndClaimableAgain() {
+        codeStore.claim(COMPONENT_APPID, "hash-1", T0, Duration.ofMinutes(5));
+
+        codeStore.release(COMPONENT_APPID, "hash-1", T0.plusSeconds(1));
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).isPresent();
+        codeStore.release(COMPONENT_APPID, "hash-1", T0);
+
+        assertThat(codeStore.find(COMPONENT_APPID, "hash-1")).isEmpty();
+        assertThat(codeStore.claim(COMPONENT_APPID, "hash-1", T0.plusSeconds(2), Duration.ofMinutes(5))).isEmpty();
     }
 
     @Test
@@ -1210,6 +1299,7 @@ abstract class JdbcStoreTestSupport {
         codeStore.claim(COMPONENT_APPID, "hash-2", T0, Duration.ofMinutes(5));
 
         codeStore.fail(COMPONENT_APPID, "hash-1", 61010, T0.plusSeconds(5));
+        codeStore.markUnknown(COMPONENT_APPID, "hash-2", T0.plusSeconds(4));
         codeStore.fail(COMPONENT_APPID, "hash-2", null, T0.plusSeconds(5));
 
         Claim failed = new Claim(COMPONENT_APPID, "hash-1", Status.FAILED, null, 61010, T0);

@@ -34,7 +34,7 @@ class ComponentTokenManagerTest {
     private final ComponentHealth health = new ComponentHealth();
     private final ComponentTokenManager manager = new ComponentTokenManager(
             List.of(new ComponentSettings(APPID, "secret", "token", "a".repeat(43))), stores, stores, api,
-            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health, clock);
+            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health, new ApiBackoff(clock), clock);
     private ExecutorService executor;
 
     @AfterEach
@@ -139,19 +139,61 @@ class ComponentTokenManagerTest {
     @Test
     void ensureFreshWhenFailuresRepeatThenBackOffDoublesUpToMaximum() {
         ticketAged(Duration.ofMinutes(1));
-        Duration expected = ComponentTokenManager.MIN_BACKOFF;
+        Duration expected = ApiBackoff.MIN;
         for (int i = 0; i < 6; i++) {
             api.answerNext(() -> {
-                throw new WeChatApiException("api_component_token", 45009, "reach max api daily quota limit");
+                throw new WeChatApiException("api_component_token", -1, "system error");
             });
             assertThatThrownBy(() -> manager.ensureFresh(APPID, false)).isInstanceOf(WeChatApiException.class);
             clock.advance(expected.minusSeconds(1));
             assertThat(manager.ensureFresh(APPID, false)).isEqualTo(ComponentTokenManager.Outcome.BACKING_OFF);
             clock.advance(Duration.ofSeconds(1));
-            expected = expected.multipliedBy(2).compareTo(ComponentTokenManager.MAX_BACKOFF) > 0
-                    ? ComponentTokenManager.MAX_BACKOFF : expected.multipliedBy(2);
+            expected = expected.multipliedBy(2).compareTo(ApiBackoff.MAX) > 0 ? ApiBackoff.MAX
+                    : expected.multipliedBy(2);
         }
         assertThat(api.tokenCalls).hasValue(6);
+    }
+
+    // Issue 6, item 4: on-demand use respects the back-off the schedule respects.
+    @Test
+    void accessTokenWhenBackingOffThenFailsFastWithLastErrorAndNoWeChatCall() {
+        ticketAged(Duration.ofMinutes(1));
+        api.answerNext(() -> {
+            throw new WeChatApiException("api_component_token", 61004,
+                    "access clientip is not registered requestIP: 1.2.3.4 rid: 1-2-3");
+        });
+        assertThatThrownBy(() -> manager.accessToken(APPID)).isInstanceOf(WeChatApiException.class);
+
+        for (int i = 0; i < 40; i++) {
+            assertThatThrownBy(() -> manager.accessToken(APPID)).isInstanceOf(BackingOffException.class)
+                    .hasMessageContaining("61004").hasMessageContaining("IP whitelist");
+        }
+        assertThat(manager.ensureFresh(APPID, false)).isEqualTo(ComponentTokenManager.Outcome.BACKING_OFF);
+        assertThat(api.tokenCalls).hasValue(1);
+
+        clock.advance(ApiBackoff.MIN);
+        assertThat(manager.accessToken(APPID)).isEqualTo("token-1");
+        assertThat(api.tokenCalls).hasValue(2);
+    }
+
+    @Test
+    void ensureFreshWhenQuotaExhaustedThenNoCallUntilMidnightInChinaEvenWhenATicketArrives() {
+        ticketAged(Duration.ofMinutes(1));
+        api.answerNext(() -> {
+            throw new WeChatApiException("api_component_token", 45009, "reach max api daily quota limit");
+        });
+        assertThatThrownBy(() -> manager.ensureFresh(APPID, false)).isInstanceOf(WeChatApiException.class);
+
+        // START is 16:00 in China: the quota is reset at 00:00 there, 16:00 UTC.
+        clock.advance(Duration.ofHours(7).plusMinutes(59));
+        assertThat(manager.ensureFresh(APPID, true)).isEqualTo(ComponentTokenManager.Outcome.BACKING_OFF);
+        assertThatThrownBy(() -> manager.accessToken(APPID)).isInstanceOf(BackingOffException.class)
+                .hasMessageContaining("45009");
+        assertThat(api.tokenCalls).hasValue(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(manager.ensureFresh(APPID, false)).isEqualTo(ComponentTokenManager.Outcome.REFRESHED);
+        assertThat(api.tokenCalls).hasValue(2);
     }
 
     @Test
