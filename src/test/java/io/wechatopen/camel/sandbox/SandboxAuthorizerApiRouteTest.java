@@ -17,6 +17,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -277,6 +280,24 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
                 .isEqualTo(clock.instant().plus(Duration.ofSeconds(7200)).toString());
         assertThat(authorizer.at("/calls/api_authorizer_token").asInt()).isEqualTo(1);
         assertThat(state.faults().pending()).isEmpty();
+    }
+
+    // issue 6 item 12: the bundle's own client (camel-http, Apache HttpClient 5) sees a failed read, not a status
+    @Test
+    void postThroughCamelHttpWhenReplyLostThenNoHttpResponseAndNothingRepeated() throws Exception {
+        String accessToken = exchange(approve(createPreAuthCode(componentToken)).get("auth_code").asText())
+                .at("/authorization_info/authorizer_access_token").asText();
+        addFault("{\"api\":\"send\",\"lose_reply\":true}");
+
+        Exchange result = template.request("http://127.0.0.1:" + sandboxPort + "/cgi-bin/message/custom/send"
+                + "?access_token=" + accessToken + "&throwExceptionOnFailure=false", e -> {
+                    e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+                    e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+                    e.getMessage().setBody("{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}");
+                });
+
+        assertThat(result.getException()).isInstanceOf(NoHttpResponseException.class);
+        assertThat(state.calls(SandboxFaults.SEND)).isEqualTo(1);
     }
 
     // issue 6 item 12: every request API can lose its reply; the sandbox keeps answering afterwards
