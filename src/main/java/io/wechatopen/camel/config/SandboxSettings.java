@@ -1,6 +1,5 @@
 package io.wechatopen.camel.config;
 
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -41,15 +40,11 @@ public record SandboxSettings(boolean enabled, String host, int port, Duration t
     }
 
     /**
-     * Whether {@code api} calls this instance's own sandbox: the sandbox is enabled, and the API base URL is plain
-     * {@code http} to a loopback host on {@code wechat.sandbox.port}. Any other URL may reach something else (real
-     * WeChat, or an egress proxy listening on loopback).
+     * Whether {@code api} calls this instance's own sandbox: the sandbox is enabled, listens on loopback, and
+     * {@code wechat.api.base-url} is exactly its {@link #baseUrl()} (the condition under which the sandbox is
+     * started). Any other URL may reach something else: real WeChat, or an egress proxy listening on loopback.
      */
     public boolean serves(ApiSettings api) {
-        if (!enabled || !api.isOnThisMachine()) {
-            return false;
-        }
-        URI uri = URI.create(api.baseUrl());
-        return "http".equals(uri.getScheme()) && uri.getPort() == port;
+        return enabled && api.isOnThisMachine() && api.baseUrl().equals(baseUrl());
     }
 }

@@ -55,9 +55,27 @@ class WeChatSettingsTest {
 
     @Test
     void loadWhenApiIsOwnSandboxOnLocalhostThenDevelopmentSecretsAccepted() {
+        properties.put("wechat.sandbox.host", "localhost");
         properties.put("wechat.api.base-url", "http://localhost:8091/");
 
         assertThat(load().store().encryptionKeys()).isEqualTo(DEV_KEY);
+    }
+
+    @Test
+    void loadWhenSandboxListensBeyondLoopbackThenRefused() {
+        properties.put("wechat.sandbox.host", "192.0.2.10");
+        properties.put("wechat.api.base-url", "http://192.0.2.10:8091");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenApiIsAnotherPathOnTheSandboxPortThenRefused() {
+        properties.put("wechat.api.base-url", "http://127.0.0.1:8091/relay");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
     }
 
     @Test
