@@ -37,7 +37,7 @@ public final class WeChatConfiguration implements CamelConfiguration {
         }
         if (settings.sandbox().enabled()) {
             if (settings.api().baseUrl().equals(settings.sandbox().baseUrl())) {
-                SandboxState state = new SandboxState(settings.component(), clock);
+                SandboxState state = new SandboxState(settings.component(), clock, settings.sandbox().tokenLifetime());
                 camelContext.getRegistry().bind("wechatSandboxState", state);
                 camelContext.addRoutes(new SandboxRoutes(settings, state, beans.crypto()));
                 LOG.info("WeChat sandbox on {} (wechat.api.base-url points at it)", settings.sandbox().baseUrl());

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Every setting of the bundle, read and checked once at start. Both runtimes (Camel Main and Karaf) build it
- * from their own property source with {@link #load(SettingsSource)}.
+ * from their own property source with {@link #load(SettingsSource)}. The committed development secrets are refused
+ * unless {@code wechat.api.base-url} is this instance's own sandbox ({@link DevelopmentSecrets}).
  *
  * @param components the platforms' credentials, the primary one ({@code wechat.component.*}) first, then those named
  *        in {@code wechat.components}; appids are distinct
@@ -25,24 +26,18 @@ public record WeChatSettings(List<ComponentSettings> components, ApiSettings api
         AuthorizeSettings authorize, String adminToken) {
 
     /**
-     * @throws ConfigurationException naming the first missing or invalid key
+     * @throws ConfigurationException naming the first missing or invalid key, or the first development secret
+     *         configured while the API is not this instance's own sandbox
      */
     public static WeChatSettings load(SettingsSource source) {
         HttpSettings http = HttpSettings.from(source);
         ApiSettings api = ApiSettings.from(source);
-        WeChatSettings settings = new WeChatSettings(components(source), api, TokenPolicy.from(source),
-                CallbackSettings.from(source), http, StoreSettings.from(source), SandboxSettings.from(source, http),
-                AuthorizeSettings.from(source, api), source.required("wechat.admin.token"));
-        if (!settings.api().isOnThisMachine()) {
-            if (settings.store().encryptionKeys().startsWith(DEVELOPMENT_KEY_PREFIX)) {
-                throw new ConfigurationException("{{wechat.store.encryption-key}} is the committed development key"
-                        + " but {{wechat.api.base-url}} is not on this machine: set WECHAT_STORE_ENCRYPTION_KEY");
-            }
-            if (settings.adminToken().startsWith(DEVELOPMENT_TOKEN_PREFIX)) {
-                throw new ConfigurationException("{{wechat.admin.token}} is the committed development token"
-                        + " but {{wechat.api.base-url}} is not on this machine: set WECHAT_ADMIN_TOKEN");
-            }
-        }
+        List<String> componentPrefixes = componentPrefixes(source);
+        WeChatSettings settings = new WeChatSettings(components(source, componentPrefixes), api,
+                TokenPolicy.from(source), CallbackSettings.from(source), http, StoreSettings.from(source),
+                SandboxSettings.from(source, http), AuthorizeSettings.from(source, api),
+                source.required("wechat.admin.token"));
+        DevelopmentSecrets.refuseUnlessOwnSandbox(settings, componentPrefixes, source);
         return settings;
     }
 
@@ -51,9 +46,10 @@ public record WeChatSettings(List<ComponentSettings> components, ApiSettings api
         return components.get(0);
     }
 
-    private static List<ComponentSettings> components(SettingsSource source) {
-        List<ComponentSettings> components = new ArrayList<>();
-        components.add(ComponentSettings.from(source, "wechat.component"));
+    /** The key prefix of each platform: {@code wechat.component}, then one per name in {@code wechat.components}. */
+    private static List<String> componentPrefixes(SettingsSource source) {
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add("wechat.component");
         for (String name : source.optional("wechat.components").map(v -> v.split(",")).orElse(new String[0])) {
             String trimmed = name.trim();
             if (trimmed.isEmpty()) {
@@ -63,7 +59,15 @@ public record WeChatSettings(List<ComponentSettings> components, ApiSettings api
                 throw source.invalid("wechat.components", "lower-case names (not appid, appsecret, token or"
                         + " encoding-aes-key) separated by commas");
             }
-            components.add(ComponentSettings.from(source, "wechat.component." + trimmed));
+            prefixes.add("wechat.component." + trimmed);
+        }
+        return List.copyOf(prefixes);
+    }
+
+    private static List<ComponentSettings> components(SettingsSource source, List<String> prefixes) {
+        List<ComponentSettings> components = new ArrayList<>();
+        for (String prefix : prefixes) {
+            components.add(ComponentSettings.from(source, prefix));
         }
         Set<String> appids = new HashSet<>();
         for (ComponentSettings component : components) {
@@ -77,10 +81,10 @@ public record WeChatSettings(List<ComponentSettings> components, ApiSettings api
 
     private static final Set<String> RESERVED = Set.of("appid", "appsecret", "token", "encoding-aes-key");
 
-    /** Key id of the committed development store key, refused against real WeChat. */
-    public static final String DEVELOPMENT_KEY_PREFIX = "dev:";
-    /** Prefix of the committed development admin token, refused against real WeChat. */
-    public static final String DEVELOPMENT_TOKEN_PREFIX = "dev-";
+    /** Key id of the committed development store key, refused unless the API is this instance's sandbox. */
+    public static final String DEVELOPMENT_KEY_PREFIX = DevelopmentSecrets.KEY_ID + ":";
+    /** Prefix of the committed development admin token, refused unless the API is this instance's sandbox. */
+    public static final String DEVELOPMENT_TOKEN_PREFIX = DevelopmentSecrets.ADMIN_TOKEN_PREFIX;
 
     @Override
     public String toString() {

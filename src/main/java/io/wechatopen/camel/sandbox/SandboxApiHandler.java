@@ -38,7 +38,7 @@ public final class SandboxApiHandler {
 
     /**
      * Records a call of {@code api} (body parsed as JSON when possible), takes the next injected fault for it and sets
-     * {@link SandboxReply#LATENCY_MS}.
+     * {@link SandboxReply#LATENCY_MS} and {@link SandboxReply#LOSE_REPLY}.
      */
     public void admit(Exchange exchange, String api) {
         byte[] raw = exchange.getMessage().getBody(byte[].class);
@@ -50,6 +50,7 @@ public final class SandboxApiHandler {
         Optional<SandboxFault> fault = state.faults().take(api);
         exchange.setProperty(CALL, new Call(api, json, fault.orElse(null)));
         exchange.setProperty(SandboxReply.LATENCY_MS, fault.map(SandboxFault::latency).orElse(0L));
+        exchange.setProperty(SandboxReply.LOSE_REPLY, fault.map(SandboxFault::loseReply).orElse(false));
     }
 
     /**

@@ -34,7 +34,7 @@ public final class SandboxAuthorizations {
     public static final Duration PRE_AUTH_CODE_LIFETIME = Duration.ofSeconds(1800);
     /** An authorization code lives 3600 s ({@code expires_in=3600}) and is exchanged once. */
     public static final Duration AUTH_CODE_LIFETIME = Duration.ofSeconds(3600);
-    /** Lifetime of an authorizer access token ({@code expires_in} 7200). */
+    /** Lifetime of an authorizer access token ({@code expires_in} 7200) unless configured otherwise. */
     public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(7200);
     /** A superseded authorizer access token stays usable this long (as WeChat's other access tokens). */
     public static final Duration ACCESS_TOKEN_GRACE = Duration.ofSeconds(300);
@@ -54,6 +54,7 @@ public final class SandboxAuthorizations {
 
     private final String componentAppid;
     private final Clock clock;
+    private final Duration accessTokenLifetime;
     private final SandboxAccounts accounts = new SandboxAccounts();
 
     private final Map<String, PreAuthCode> preAuthCodes = new HashMap<>();
@@ -68,8 +69,18 @@ public final class SandboxAuthorizations {
      * @param clock the source of every time
      */
     public SandboxAuthorizations(String componentAppid, Clock clock) {
+        this(componentAppid, clock, ACCESS_TOKEN_LIFETIME);
+    }
+
+    /**
+     * @param componentAppid the platform's appid, which every API and the page expect as {@code component_appid}
+     * @param clock the source of every time
+     * @param accessTokenLifetime {@code expires_in} and real lifetime of the authorizer access tokens issued
+     */
+    public SandboxAuthorizations(String componentAppid, Clock clock, Duration accessTokenLifetime) {
         this.componentAppid = Objects.requireNonNull(componentAppid, "componentAppid");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.accessTokenLifetime = Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime");
     }
 
     /** The Official Accounts merchants can authorize with. */
@@ -283,7 +294,7 @@ public final class SandboxAuthorizations {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("authorizer_appid", authorizer.account.appid());
         info.put("authorizer_access_token", accessToken);
-        info.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+        info.put("expires_in", accessTokenLifetime.toSeconds());
         info.put("authorizer_refresh_token", authorizer.refreshToken);
         info.put("func_info", SandboxFuncScopes.funcInfo(authorizer.funcIds));
         return Map.of("authorization_info", info);
@@ -310,7 +321,7 @@ public final class SandboxAuthorizations {
         String accessToken = mintAccessToken(authorizer, now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authorizer_access_token", accessToken);
-        body.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+        body.put("expires_in", accessTokenLifetime.toSeconds());
         body.put("authorizer_refresh_token", authorizer.refreshToken);
         return body;
     }
@@ -496,8 +507,8 @@ public final class SandboxAuthorizations {
 
     /**
      * The authorizations as plain maps and lists for the control API's state view: per account its status,
-     * permission sets, whether a refresh token exists, how many access tokens were issued and the calls made for
-     * it; counts of codes. No token or code values.
+     * permission sets, whether a refresh token exists, how many access tokens were issued, when the newest one
+     * expires and the calls made for it; counts of codes. No token or code values.
      */
     public synchronized Map<String, Object> snapshot() {
         Instant now = clock.instant();
@@ -512,6 +523,10 @@ public final class SandboxAuthorizations {
             item.put("auth_time", a.authTime.getEpochSecond());
             item.put("refresh_token_present", a.authorized && a.refreshToken != null);
             item.put("access_tokens_issued", a.accessTokensIssued);
+            SandboxIssuedToken current = a.authorized ? a.currentToken : null;
+            item.put("access_token_expires_at", current == null ? null : current.expiresAt().toString());
+            item.put("access_token_expires_in", current == null ? null
+                    : Math.max(0, Duration.between(now, current.expiresAt()).toSeconds()));
             item.put("options", new TreeMap<>(a.options));
             item.put("calls", new TreeMap<>(a.calls));
             list.add(item);
@@ -618,7 +633,7 @@ public final class SandboxAuthorizations {
             authorizer.currentToken.supersede(now, ACCESS_TOKEN_GRACE);
         }
         SandboxIssuedToken token = new SandboxIssuedToken("89_" + SandboxRandom.urlSafe(154),
-                now.plus(ACCESS_TOKEN_LIFETIME));
+                now.plus(accessTokenLifetime));
         accessTokens.put(token.value(), new AccessToken(authorizer.account.appid(), authorizer.generation, token));
         authorizer.currentToken = token;
         authorizer.accessTokensIssued++;

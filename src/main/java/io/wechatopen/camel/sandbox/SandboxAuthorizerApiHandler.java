@@ -142,6 +142,19 @@ public final class SandboxAuthorizerApiHandler {
         });
     }
 
+    /**
+     * {@code message/custom/send} with the authorizer token: a customer-service message, body {@code touser},
+     * {@code msgtype} and the message; answers {@code {"errcode":0,"errmsg":"ok"}}, or 40003 without {@code touser}.
+     * Nothing is delivered; the call is in the state's {@code calls} and {@code requests}.
+     */
+    public void sendMessage(Exchange exchange) {
+        authorizerApi(exchange, SandboxFaults.SEND, true, false, (appid, body) -> {
+            String touser = SandboxApiHandler.text(body, "touser");
+            return touser == null || touser.isBlank() ? SandboxErrors.body(SandboxErrors.INVALID_OPENID, now())
+                    : SandboxErrors.ok("ok");
+        });
+    }
+
     private void componentApi(Exchange exchange, Function<JsonNode, Map<String, Object>> call) {
         if (api.faulted(exchange)) {
             return;

@@ -19,7 +19,7 @@ import org.apache.camel.Exchange;
 public final class SandboxControlHandler {
 
     private static final Set<String> FAULT_FIELDS = Set.of("api", "count", "errcode", "http_status", "latency_ms",
-            "drop");
+            "drop", "lose_reply");
 
     private final SandboxState state;
     private final ObjectMapper mapper;
@@ -63,7 +63,7 @@ public final class SandboxControlHandler {
 
     /**
      * {@code POST /sandbox/faults} with {@code {"api":..., "count":N, "errcode":E | "http_status":S,
-     * "latency_ms":L, "drop":bool}}: queues the fault and answers {@code {"queued":{...}}}, or 400
+     * "latency_ms":L, "drop":bool, "lose_reply":bool}}: queues the fault and answers {@code {"queued":{...}}}, or 400
      * {@code {"error":"..."}} for a body that is no such object.
      */
     public void addFault(Exchange exchange) {
@@ -118,14 +118,18 @@ public final class SandboxControlHandler {
         Long count = integer(json, "count");
         Long errcode = integer(json, "errcode");
         Long status = integer(json, "http_status");
-        JsonNode drop = json.get("drop");
-        if (drop != null && !drop.isBoolean()) {
-            throw new IllegalArgumentException("drop must be true or false");
-        }
         return new SandboxFault(api.asText(), count == null ? 1 : toInt(count, "count"),
                 errcode == null ? null : toInt(errcode, "errcode"),
                 status == null ? null : toInt(status, "http_status"),
-                integer(json, "latency_ms"), drop != null && drop.asBoolean());
+                integer(json, "latency_ms"), bool(json, "drop"), bool(json, "lose_reply"));
+    }
+
+    private static boolean bool(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false");
+        }
+        return value != null && value.asBoolean();
     }
 
     private static Long integer(JsonNode json, String field) {

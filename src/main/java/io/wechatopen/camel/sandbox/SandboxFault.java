@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * A fault to inject into the next {@code count} calls of one sandbox API. At least one effect is set. An errcode or
  * HTTP status replaces the API's work; a latency delays the reply (or the push) first; {@code drop} only applies to
- * pushes and means the push is not sent.
+ * pushes and means the push is not sent; {@code loseReply} only applies to request APIs and means the API does its
+ * whole work (a code is used up, a token issued, the call recorded) and then the connection is closed without an
+ * answer, as when a reply is lost on the way.
  *
  * @param api the API name, one of {@link SandboxFaults#APIS}
  * @param count how many calls it affects, at least 1
@@ -14,9 +16,10 @@ import java.util.Map;
  * @param httpStatus HTTP status (200-599) to answer with a short plain-text body, or {@code null}
  * @param latencyMs delay in milliseconds (0-60000) before answering, or {@code null}
  * @param drop whether a push is silently not sent
+ * @param loseReply whether the call is served but its reply is never sent (the connection is closed instead)
  */
 public record SandboxFault(String api, int count, Integer errcode, Integer httpStatus, Long latencyMs,
-        boolean drop) {
+        boolean drop, boolean loseReply) {
 
     /** Longest injectable latency: long enough to exceed WeChat's 5 s push budget and typical client timeouts. */
     public static final long MAX_LATENCY_MS = 60_000;
@@ -43,9 +46,18 @@ public record SandboxFault(String api, int count, Integer errcode, Integer httpS
         if (latencyMs != null && (latencyMs < 0 || latencyMs > MAX_LATENCY_MS)) {
             throw new IllegalArgumentException("latency_ms must be from 0 to " + MAX_LATENCY_MS);
         }
-        if (errcode == null && httpStatus == null && latencyMs == null && !drop) {
-            throw new IllegalArgumentException("a fault needs errcode, http_status, latency_ms or drop");
+        if (loseReply && (errcode != null || httpStatus != null || drop)) {
+            throw new IllegalArgumentException("lose_reply serves the call and then drops its reply: it combines"
+                    + " only with latency_ms, not with errcode, http_status or drop");
         }
+        if (errcode == null && httpStatus == null && latencyMs == null && !drop && !loseReply) {
+            throw new IllegalArgumentException("a fault needs errcode, http_status, latency_ms, drop or lose_reply");
+        }
+    }
+
+    /** A fault that does not lose the reply. */
+    public SandboxFault(String api, int count, Integer errcode, Integer httpStatus, Long latencyMs, boolean drop) {
+        this(api, count, errcode, httpStatus, latencyMs, drop, false);
     }
 
     /** The latency in milliseconds, 0 when none. */
@@ -55,7 +67,7 @@ public record SandboxFault(String api, int count, Integer errcode, Integer httpS
 
     /** The same fault with another count (used to show what is left). */
     public SandboxFault withCount(int remaining) {
-        return new SandboxFault(api, remaining, errcode, httpStatus, latencyMs, drop);
+        return new SandboxFault(api, remaining, errcode, httpStatus, latencyMs, drop, loseReply);
     }
 
     /** The fault as the control API shows it: only the fields that are set. */
@@ -74,6 +86,9 @@ public record SandboxFault(String api, int count, Integer errcode, Integer httpS
         }
         if (drop) {
             map.put("drop", true);
+        }
+        if (loseReply) {
+            map.put("lose_reply", true);
         }
         return map;
     }

@@ -42,6 +42,8 @@ public final class SandboxFaults {
     public static final String GETCALLBACKIP = "getcallbackip";
     /** {@code GET /cgi-bin/user/info} (authorizer token). */
     public static final String USER_INFO = "user_info";
+    /** {@code POST /cgi-bin/message/custom/send} (authorizer token): a customer-service message. */
+    public static final String SEND = "send";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
     public static final String TICKET_PUSH = "ticket_push";
     /** An {@code authorized}, {@code updateauthorized} or {@code unauthorized} push to the 授权事件接收URL. */
@@ -51,7 +53,7 @@ public final class SandboxFaults {
     public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, API_CREATE_PREAUTHCODE,
             API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
             API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
-            GETCALLBACKIP, USER_INFO, TICKET_PUSH, AUTHORIZATION_PUSH);
+            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
     public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 
@@ -61,7 +63,7 @@ public final class SandboxFaults {
      * Appends a fault to its API's queue.
      *
      * @throws IllegalArgumentException when the API is unknown or the fault does not fit it (drop on a request API,
-     *         errcode or HTTP status on a push)
+     *         errcode, HTTP status or lose_reply on a push)
      */
     public synchronized void add(SandboxFault fault) {
         if (!APIS.contains(fault.api())) {
@@ -71,6 +73,10 @@ public final class SandboxFaults {
         boolean push = PUSHES.contains(fault.api());
         if (fault.drop() && !push) {
             throw new IllegalArgumentException("drop applies only to pushes " + PUSHES);
+        }
+        if (push && fault.loseReply()) {
+            throw new IllegalArgumentException("lose_reply applies only to request APIs, not to pushes " + PUSHES
+                    + " (use drop)");
         }
         if (push && (fault.errcode() != null || fault.httpStatus() != null)) {
             throw new IllegalArgumentException("a push takes only latency_ms or drop");

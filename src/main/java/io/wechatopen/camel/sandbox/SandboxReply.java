@@ -22,6 +22,11 @@ final class SandboxReply {
     static final String LOCATION = "WeChatSandboxLocation";
     /** Exchange property: milliseconds to wait before the reply or push ({@code Long}, 0 for none). */
     static final String LATENCY_MS = "WeChatSandboxLatencyMs";
+    /**
+     * Exchange property: {@code true} when the reply is lost: the call did its work, and {@link SandboxHttpBinding}
+     * then closes the connection instead of answering.
+     */
+    static final String LOSE_REPLY = "WeChatSandboxLoseReply";
 
     /** WeChat answers every API call with this Content-Type, errors included (protocol §3). */
     static final String WECHAT_JSON = "application/json; encoding=utf-8";

@@ -5,8 +5,10 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 
@@ -15,7 +17,7 @@ import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 
 /**
- * The built-in WeChat sandbox as routes: WeChat's component APIs, two ordinary account APIs, the authorization page
+ * The built-in WeChat sandbox as routes: WeChat's component APIs, three ordinary account APIs, the authorization page
  * and the control API as {@code netty-http} consumers sharing
  * {@code http://{wechat.sandbox.host}:{wechat.sandbox.port}}, and the pushes to {@code wechat.sandbox.push-url}:
  * tickets every {@code wechat.sandbox.ticket-interval} (the first {@code wechat.sandbox.first-push-delay} after
@@ -38,6 +40,7 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #API_OWN_OPTION_SET}</td><td>POST /cgi-bin/component/set_authorizer_option</td></tr>
  * <tr><td>{@value #API_CALLBACK_IP}</td><td>GET or POST /cgi-bin/getcallbackip</td></tr>
  * <tr><td>{@value #API_USER_INFO}</td><td>GET /cgi-bin/user/info</td></tr>
+ * <tr><td>{@value #API_MESSAGE_SEND}</td><td>POST /cgi-bin/message/custom/send</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE}</td><td>GET /cgi-bin/componentloginpage</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE_MOBILE}</td><td>GET /safe/bindcomponent</td></tr>
  * <tr><td>{@value #AUTHORIZATION_APPROVE}</td><td>POST /cgi-bin/componentloginpage/approve (the page's form)</td></tr>
@@ -71,6 +74,7 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String API_OWN_OPTION_SET = "wechat-sandbox-api-own-option-set";
     public static final String API_CALLBACK_IP = "wechat-sandbox-api-callback-ip-get";
     public static final String API_USER_INFO = "wechat-sandbox-api-user-info-get";
+    public static final String API_MESSAGE_SEND = "wechat-sandbox-api-custom-message-send";
     public static final String AUTHORIZATION_PAGE = "wechat-sandbox-authorization-page-show";
     public static final String AUTHORIZATION_PAGE_MOBILE = "wechat-sandbox-authorization-mobile-page-show";
     public static final String AUTHORIZATION_APPROVE = "wechat-sandbox-authorization-approve";
@@ -119,8 +123,11 @@ public class SandboxRoutes extends RouteBuilder {
     @Override
     public void configure() {
         if (getCamelContext().hasComponent(HTTP_COMPONENT) == null) {
-            getCamelContext().addComponent(HTTP_COMPONENT,
-                    new org.apache.camel.component.netty.http.NettyHttpComponent());
+            NettyHttpComponent component = new NettyHttpComponent();
+            component.setNettyHttpBinding(new SandboxHttpBinding(component.getHeaderFilterStrategy()));
+            // a reply left out on purpose (lose_reply) is logged by SandboxHttpBinding, not as a warning here
+            component.getConfiguration().setNoReplyLogLevel(LoggingLevel.DEBUG);
+            getCamelContext().addComponent(HTTP_COMPONENT, component);
         }
         ObjectMapper mapper = new ObjectMapper();
         SandboxApiHandler api = new SandboxApiHandler(state, mapper);
@@ -160,6 +167,8 @@ public class SandboxRoutes extends RouteBuilder {
         api(API_CALLBACK_IP, "/cgi-bin/getcallbackip", "GET,POST", SandboxFaults.GETCALLBACKIP, api,
                 authorizerApi::callbackIp);
         api(API_USER_INFO, "/cgi-bin/user/info", "GET", SandboxFaults.USER_INFO, api, authorizerApi::userInfo);
+        api(API_MESSAGE_SEND, "/cgi-bin/message/custom/send", "POST", SandboxFaults.SEND, api,
+                authorizerApi::sendMessage);
 
         reply(from(consumer("/cgi-bin/componentloginpage", "GET"))
                 .routeId(AUTHORIZATION_PAGE)
@@ -223,7 +232,10 @@ public class SandboxRoutes extends RouteBuilder {
                 .process(control::showState));
     }
 
-    /** A WeChat API route: admit the call (record it, take its fault), wait any injected latency, answer. */
+    /**
+     * A WeChat API route: admit the call (record it, take its fault), wait any injected latency, answer. Under a
+     * {@code lose_reply} fault the answer is computed (the work is done) and then {@link SandboxHttpBinding} drops it.
+     */
     private RouteDefinition api(String routeId, String path, String methods, String name, SandboxApiHandler api,
             Processor answer) {
         RouteDefinition route = from(consumer(path, methods)).routeId(routeId);

@@ -28,7 +28,7 @@ public final class SandboxState {
 
     /** A ticket is accepted for 12 hours after it was minted (WeChat: valid 12 h, pushed every 10 min). */
     public static final Duration TICKET_LIFETIME = Duration.ofHours(12);
-    /** Lifetime of a component access token ({@code expires_in} 7200). */
+    /** Lifetime of a component access token ({@code expires_in} 7200) unless configured otherwise. */
     public static final Duration TOKEN_LIFETIME = Duration.ofSeconds(7200);
     /** A superseded token stays usable this long after the next one is issued (WeChat staff: 5 minutes). */
     public static final Duration TOKEN_GRACE = Duration.ofSeconds(300);
@@ -44,6 +44,7 @@ public final class SandboxState {
 
     private final ComponentSettings component;
     private final Clock clock;
+    private final Duration tokenLifetime;
     private final SandboxFaults faults = new SandboxFaults();
     private final SandboxAuthorizations authorizations;
 
@@ -66,9 +67,23 @@ public final class SandboxState {
      * @param clock the source of every time the sandbox uses
      */
     public SandboxState(ComponentSettings component, Clock clock) {
+        this(component, clock, TOKEN_LIFETIME);
+    }
+
+    /**
+     * @param component the credentials the simulated WeChat expects (appid, secret) and pushes for
+     * @param clock the source of every time the sandbox uses
+     * @param tokenLifetime {@code wechat.sandbox.token-lifetime}: {@code expires_in} and real lifetime of the
+     *        component and authorizer access tokens issued (WeChat: 7200 s)
+     */
+    public SandboxState(ComponentSettings component, Clock clock, Duration tokenLifetime) {
         this.component = Objects.requireNonNull(component, "component");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.authorizations = new SandboxAuthorizations(component.appid(), clock);
+        this.tokenLifetime = Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+        if (tokenLifetime.toSeconds() < 1) {
+            throw new IllegalArgumentException("tokenLifetime must be at least 1 s");
+        }
+        this.authorizations = new SandboxAuthorizations(component.appid(), clock, tokenLifetime);
     }
 
     /** The component (third-party platform) this sandbox serves. */
@@ -161,7 +176,8 @@ public final class SandboxState {
      * The new token supersedes the current one, which stays valid for {@link #TOKEN_GRACE} (never beyond its own
      * expiry).
      *
-     * @return {@code {"component_access_token":..., "expires_in":7200}} (no errcode, as WeChat), or an error body
+     * @return {@code {"component_access_token":..., "expires_in":7200}} (no errcode, as WeChat; the configured
+     *         token lifetime in seconds), or an error body
      *         with 41004 (secret missing), 40013 (wrong appid), 40125 (wrong secret), 61006 (ticket unknown) or
      *         61005 (ticket older than 12 h)
      */
@@ -183,7 +199,7 @@ public final class SandboxState {
         SandboxIssuedToken issued = issueToken(now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("component_access_token", issued.value());
-        body.put("expires_in", TOKEN_LIFETIME.toSeconds());
+        body.put("expires_in", tokenLifetime.toSeconds());
         return body;
     }
 
@@ -193,7 +209,7 @@ public final class SandboxState {
             currentToken.supersede(now, TOKEN_GRACE);
         }
         SandboxIssuedToken token = new SandboxIssuedToken("88_" + SandboxRandom.urlSafe(TOKEN_RANDOM_LENGTH),
-                now.plus(TOKEN_LIFETIME));
+                now.plus(tokenLifetime));
         tokens.put(token.value(), token);
         currentToken = token;
         tokensIssued++;
@@ -309,6 +325,7 @@ public final class SandboxState {
         view.put("time", now.toString());
         view.put("component_appid", component.appid());
         view.put("push_service_running", pushServiceRunning);
+        view.put("token_lifetime_seconds", tokenLifetime.toSeconds());
 
         Map<String, Object> ticketView = new LinkedHashMap<>();
         ticketView.put("count", ticketsMinted);

@@ -134,8 +134,9 @@ class SandboxAuthorizationControlRouteTest extends SandboxWithoutTimerTestSuppor
         assertRejected(post("/sandbox/authorizers/" + ACCOUNT, ""), 404, "use /sandbox/authorizers/");
     }
 
+    // issue 6 item 12: after a rotation both recovery APIs give the new refresh token
     @Test
-    void rotateRefreshTokenWhenCalledThenOldToken61023AndNewOneFromInfoWorks() throws Exception {
+    void rotateRefreshTokenWhenCalledThenOldToken61023AndNewOneFromInfoAndListWorks() throws Exception {
         String old = exchange(approve()).at("/authorization_info/authorizer_refresh_token").asText();
 
         HttpResponse<String> response = post("/sandbox/authorizers/" + ACCOUNT + "/rotate-refresh-token", "");
@@ -146,6 +147,10 @@ class SandboxAuthorizationControlRouteTest extends SandboxWithoutTimerTestSuppor
                 "{" + APPID_FIELD + ",\"authorizer_appid\":\"" + ACCOUNT + "\"}")
                 .at("/authorization_info/authorizer_refresh_token").asText();
         assertThat(current).isNotEqualTo(old);
+        JsonNode listed = componentApi("api_get_authorizer_list", componentToken, "{" + APPID_FIELD + "}");
+        assertThat(listed.at("/list/0/authorizer_appid").asText()).isEqualTo(ACCOUNT);
+        assertThat(listed.at("/list/0/refresh_token").asText()).isEqualTo(current);
+        assertThat(refresh(old).get("errcode").asInt()).isEqualTo(61023);
         assertThat(refresh(current).get("authorizer_refresh_token").asText()).isEqualTo(current);
     }
 

@@ -1,20 +1,32 @@
 package io.wechatopen.camel.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The authorization APIs over real HTTP: pre-authorization code, code exchange, token refresh, account info and
- * list, both generations of the option APIs, two account APIs that take the authorizer token, and faults on them.
+ * list, both generations of the option APIs, three account APIs that take the authorizer token, and faults on them
+ * (lost replies included).
  */
 class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
 
@@ -224,6 +236,190 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         assertThat(state.pushResults()).filteredOn(r -> "authorized".equals(r.infoType()))
                 .singleElement().extracting(SandboxPushResult::outcome).isEqualTo(SandboxPushResult.DROPPED);
         assertThat(exchange(authCode).has("authorization_info")).isTrue();
+    }
+
+    // issue 6 item 12: lose_reply serves the call, then drops the connection; the used-up code stays used up
+    @Test
+    void queryAuthWhenReplyLostThenReadFailsAndTheCodeIsUsedUp() throws Exception {
+        String authCode = approve(createPreAuthCode(componentToken)).get("auth_code").asText();
+        assertThat(addFault("{\"api\":\"api_query_auth\",\"lose_reply\":true}").statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> sendOnNewConnection(postRequest("/cgi-bin/component/api_query_auth?"
+                + "component_access_token=" + componentToken,
+                "{" + APPID_FIELD + ",\"authorization_code\":\"" + authCode + "\"}")))
+                .isInstanceOf(IOException.class);
+
+        assertError(exchange(authCode), 61009, "code is invalid");
+        JsonNode authorizer = parse(get("/sandbox/state")).at("/authorizers/0");
+        assertThat(authorizer.get("refresh_token_present").asBoolean()).isTrue();
+        assertThat(authorizer.get("access_tokens_issued").asInt()).isEqualTo(1);
+        assertThat(state.calls(SandboxFaults.API_QUERY_AUTH)).isEqualTo(2);
+        // the refresh token the lost reply carried is WeChat's now: the account's info gives it
+        String refreshToken = componentApi("api_get_authorizer_info", componentToken,
+                "{" + APPID_FIELD + ",\"authorizer_appid\":\"" + ACCOUNT + "\"}")
+                .at("/authorization_info/authorizer_refresh_token").asText();
+        assertThat(refreshToken).matches("refreshtoken@@@[A-Za-z0-9_-]{43}");
+    }
+
+    // issue 6 item 12
+    @Test
+    void authorizerTokenWhenReplyLostThenReadFailsAndATokenWasIssued() throws Exception {
+        String refreshToken = exchange(approve(createPreAuthCode(componentToken)).get("auth_code").asText())
+                .at("/authorization_info/authorizer_refresh_token").asText();
+        addFault("{\"api\":\"api_authorizer_token\",\"lose_reply\":true,\"latency_ms\":50}");
+        clock.advance(Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> sendOnNewConnection(postRequest("/cgi-bin/component/api_authorizer_token?"
+                + "component_access_token=" + componentToken, "{" + APPID_FIELD + ",\"authorizer_appid\":\""
+                + ACCOUNT + "\",\"authorizer_refresh_token\":\"" + refreshToken + "\"}")))
+                .isInstanceOf(IOException.class);
+
+        JsonNode authorizer = parse(get("/sandbox/state")).at("/authorizers/0");
+        assertThat(authorizer.get("access_tokens_issued").asInt()).isEqualTo(2);
+        assertThat(authorizer.get("access_token_expires_at").asText())
+                .isEqualTo(clock.instant().plus(Duration.ofSeconds(7200)).toString());
+        assertThat(authorizer.at("/calls/api_authorizer_token").asInt()).isEqualTo(1);
+        assertThat(state.faults().pending()).isEmpty();
+    }
+
+    // issue 6 item 12: the bundle's own client (camel-http, Apache HttpClient 5) sees a failed read, not a status
+    @Test
+    void postThroughCamelHttpWhenReplyLostThenNoHttpResponseAndNothingRepeated() throws Exception {
+        String accessToken = exchange(approve(createPreAuthCode(componentToken)).get("auth_code").asText())
+                .at("/authorization_info/authorizer_access_token").asText();
+        addFault("{\"api\":\"send\",\"lose_reply\":true}");
+
+        Exchange result = template.request("http://127.0.0.1:" + sandboxPort + "/cgi-bin/message/custom/send"
+                + "?access_token=" + accessToken + "&throwExceptionOnFailure=false", e -> {
+                    e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+                    e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+                    e.getMessage().setBody("{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}");
+                });
+
+        assertThat(result.getException()).isInstanceOf(NoHttpResponseException.class);
+        assertThat(state.calls(SandboxFaults.SEND)).isEqualTo(1);
+    }
+
+    // issue 6 item 12: every request API can lose its reply; the sandbox keeps answering afterwards
+    @Test
+    void everyRequestApiWhenReplyLostThenReadFailsAfterTheCallWasRecorded() throws Exception {
+        String accessToken = exchange(approve(createPreAuthCode(componentToken)).get("auth_code").asText())
+                .at("/authorization_info/authorizer_access_token").asText();
+        String component = "?component_access_token=" + componentToken;
+        String account = "\"authorizer_appid\":\"" + ACCOUNT + "\"";
+        Map<String, String[]> calls = new LinkedHashMap<>();
+        String appidOnly = "{" + APPID_FIELD + "}";
+        calls.put("api_component_token", raw("POST", "/cgi-bin/component/api_component_token", appidOnly));
+        calls.put("api_start_push_ticket", raw("POST", "/cgi-bin/component/api_start_push_ticket", appidOnly));
+        calls.put("api_create_preauthcode", raw("POST", "/cgi-bin/component/api_create_preauthcode" + component,
+                appidOnly));
+        calls.put("api_query_auth", raw("POST", "/cgi-bin/component/api_query_auth" + component, appidOnly));
+        calls.put("api_authorizer_token", raw("POST", "/cgi-bin/component/api_authorizer_token" + component,
+                "{" + APPID_FIELD + "," + account + "}"));
+        calls.put("api_get_authorizer_info", raw("POST", "/cgi-bin/component/api_get_authorizer_info" + component,
+                "{" + APPID_FIELD + "," + account + "}"));
+        calls.put("api_get_authorizer_list", raw("POST", "/cgi-bin/component/api_get_authorizer_list" + component,
+                appidOnly));
+        calls.put("api_get_authorizer_option", raw("POST", "/cgi-bin/component/api_get_authorizer_option"
+                + component, "{" + APPID_FIELD + "," + account + ",\"option_name\":\"voice_recognize\"}"));
+        calls.put("api_set_authorizer_option", raw("POST", "/cgi-bin/component/api_set_authorizer_option"
+                + component, "{" + APPID_FIELD + "," + account
+                + ",\"option_name\":\"voice_recognize\",\"option_value\":\"1\"}"));
+        calls.put("get_authorizer_option", raw("POST", "/cgi-bin/component/get_authorizer_option?access_token="
+                + accessToken, "{\"option_name\":\"voice_recognize\"}"));
+        calls.put("set_authorizer_option", raw("POST", "/cgi-bin/component/set_authorizer_option?access_token="
+                + accessToken, "{\"option_name\":\"location_report\",\"option_value\":\"2\"}"));
+        calls.put("getcallbackip", raw("GET", "/cgi-bin/getcallbackip?access_token=" + accessToken, null));
+        calls.put("user_info", raw("GET", "/cgi-bin/user/info?openid=o1&access_token=" + accessToken, null));
+        calls.put("send", raw("POST", "/cgi-bin/message/custom/send?access_token=" + accessToken,
+                "{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+        assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
+                .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
+
+        for (Map.Entry<String, String[]> call : calls.entrySet()) {
+            long before = state.calls(call.getKey());
+            assertThat(addFault("{\"api\":\"" + call.getKey() + "\",\"lose_reply\":true}").statusCode())
+                    .as(call.getKey()).isEqualTo(200);
+
+            assertThat(answerBytes(call.getValue())).as(call.getKey()).isEmpty();
+            assertThat(state.calls(call.getKey())).as(call.getKey()).isEqualTo(before + 1);
+        }
+
+        // the lost replies did their work: the options were set
+        assertThat(componentApi("api_get_authorizer_option", componentToken, "{" + APPID_FIELD + "," + account
+                + ",\"option_name\":\"voice_recognize\"}").get("option_value").asText()).isEqualTo("1");
+        assertThat(ownOption("get_authorizer_option", accessToken, "{\"option_name\":\"location_report\"}")
+                .get("option_value").asText()).isEqualTo("2");
+        assertThat(parse(get("/cgi-bin/getcallbackip?access_token=" + accessToken)).has("ip_list")).isTrue();
+    }
+
+    @Test
+    void sendWhenAuthorizerTokenThenOkRecordedAsSendAndWhenNoTouserThen40003() throws Exception {
+        String accessToken = exchange(approve(createPreAuthCode(componentToken)).get("auth_code").asText())
+                .at("/authorization_info/authorizer_access_token").asText();
+        String message = "{\"touser\":\"oSandboxUser0001\",\"msgtype\":\"text\",\"text\":{\"content\":\"hello\"}}";
+
+        HttpResponse<String> sent = post("/cgi-bin/message/custom/send?access_token=" + accessToken, message);
+
+        assertThat(sent.statusCode()).isEqualTo(200);
+        assertThat(sent.headers().firstValue("Content-Type")).hasValue("application/json; encoding=utf-8");
+        assertThat(parse(sent).toString()).isEqualTo("{\"errcode\":0,\"errmsg\":\"ok\"}");
+        assertError(parse(post("/cgi-bin/message/custom/send?access_token=" + accessToken, "{\"msgtype\":\"text\"}")),
+                40003, "invalid openid");
+        assertError(parse(post("/cgi-bin/message/custom/send", message)), 41001, "access_token missing");
+        assertThat(get("/cgi-bin/message/custom/send?access_token=" + accessToken).statusCode()).isEqualTo(405);
+        JsonNode view = parse(get("/sandbox/state"));
+        assertThat(view.at("/calls/send").asInt()).isEqualTo(3);
+        assertThat(view.at("/authorizers/0/calls/send").asInt()).isEqualTo(2);
+        JsonNode first = null;
+        for (JsonNode request : view.get("requests")) {
+            if (first == null && "send".equals(request.get("api").asText())) {
+                first = request;
+            }
+        }
+        assertThat(first).isNotNull();
+        assertThat(first.at("/body/text/content").asText()).isEqualTo("hello");
+    }
+
+    /** A raw HTTP/1.1 request: method, path with query, JSON body or {@code null}. */
+    private static String[] raw(String method, String path, String json) {
+        return new String[] {method, path, json};
+    }
+
+    /**
+     * Sends a raw HTTP/1.1 request on a socket of its own and reads until the server closes the connection: the
+     * bytes of the answer, none when the reply was lost. (A client library would hide a lost reply to a GET by
+     * repeating it.)
+     */
+    private byte[] answerBytes(String[] request) throws IOException {
+        byte[] body = request[2] == null ? new byte[0] : request[2].getBytes(StandardCharsets.UTF_8);
+        String head = request[0] + " " + request[1] + " HTTP/1.1\r\nHost: 127.0.0.1:" + sandboxPort
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", sandboxPort)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return socket.getInputStream().readAllBytes();
+        }
+    }
+
+    /** A request builder for a JSON POST. */
+    private HttpRequest.Builder postRequest(String path, String json) {
+        return HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+    }
+
+    /**
+     * Sends on a connection of its own: a pooled connection that closes before answering would make the JDK client
+     * repeat a GET by itself, which would hide the lost reply.
+     */
+    private HttpResponse<String> sendOnNewConnection(HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode approve(String preAuthCode) throws Exception {

@@ -23,12 +23,33 @@ class SandboxControlRouteTest extends SandboxWithoutTimerTestSupport {
         assertRejected("{\"api\":\"api_component_token\",\"drop\":true}", "drop applies only to pushes");
         assertRejected("{\"api\":\"ticket_push\",\"errcode\":61006}", "a push takes only latency_ms or drop");
         assertRejected("{\"api\":\"api_component_token\",\"errcode\":12345}", "not a known non-zero WeChat errcode");
-        assertRejected("{\"api\":\"api_component_token\"}", "needs errcode, http_status, latency_ms or drop");
+        assertRejected("{\"api\":\"api_component_token\"}",
+                "needs errcode, http_status, latency_ms, drop or lose_reply");
         assertRejected("{\"api\":\"api_component_token\",\"count\":0,\"errcode\":-1}", "count must be at least 1");
         assertRejected("{\"api\":\"api_component_token\",\"status\":503}", "unknown field 'status'");
         assertRejected("{\"api\":\"api_component_token\",\"http_status\":\"503\"}",
                 "http_status must be a whole number");
         assertThat(state.faults().pending()).isEmpty();
+    }
+
+    // issue 6 item 12: lose_reply serves the call and drops its reply, so it cannot also replace the reply
+    @Test
+    void addFaultWhenLoseReplyDoesNotFitThen400WithClearMessage() throws Exception {
+        assertRejected("{\"api\":\"api_query_auth\",\"lose_reply\":true,\"errcode\":-1}",
+                "combines only with latency_ms, not with errcode, http_status or drop");
+        assertRejected("{\"api\":\"api_query_auth\",\"lose_reply\":true,\"http_status\":500}",
+                "combines only with latency_ms");
+        assertRejected("{\"api\":\"ticket_push\",\"lose_reply\":true}", "lose_reply applies only to request APIs");
+        assertRejected("{\"api\":\"authorization_push\",\"lose_reply\":true}", "not to pushes");
+        assertRejected("{\"api\":\"api_query_auth\",\"lose_reply\":\"yes\"}", "lose_reply must be true or false");
+        assertThat(state.faults().pending()).isEmpty();
+
+        HttpResponse<String> queued = addFault("{\"api\":\"send\",\"count\":2,\"lose_reply\":true,\"latency_ms\":20}");
+
+        assertThat(queued.statusCode()).isEqualTo(200);
+        assertThat(parse(queued).get("queued").toString())
+                .isEqualTo("{\"api\":\"send\",\"count\":2,\"latency_ms\":20,\"lose_reply\":true}");
+        assertThat(parse(get("/sandbox/state")).at("/faults/send/0/lose_reply").asBoolean()).isTrue();
     }
 
     @Test

@@ -70,6 +70,20 @@ class SandboxFaultsTest {
                 .hasMessageContaining("latency_ms");
         assertThatThrownBy(() -> new SandboxFault(SandboxFaults.API_COMPONENT_TOKEN, 1, null, null, null, false))
                 .hasMessageContaining("needs");
+        assertThatThrownBy(() -> new SandboxFault(SandboxFaults.API_QUERY_AUTH, 1, -1, null, null, false, true))
+                .hasMessageContaining("lose_reply");
+        assertThatThrownBy(() -> new SandboxFault(SandboxFaults.TICKET_PUSH, 1, null, null, null, true, true))
+                .hasMessageContaining("lose_reply");
+    }
+
+    // issue 6 item 12
+    @Test
+    void addWhenLoseReplyOnRequestApiThenQueuedAndOnPushRejected() {
+        faults.add(new SandboxFault(SandboxFaults.SEND, 1, null, null, 10L, false, true));
+
+        assertThat(faults.take(SandboxFaults.SEND)).get().extracting(SandboxFault::loseReply).isEqualTo(true);
+        assertThatThrownBy(() -> faults.add(new SandboxFault(SandboxFaults.TICKET_PUSH, 1, null, null, null, false,
+                true))).hasMessageContaining("lose_reply applies only to request APIs");
     }
 
     @Test

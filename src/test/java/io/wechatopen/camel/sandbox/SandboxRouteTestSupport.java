@@ -64,6 +64,11 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
         return "1h";
     }
 
+    /** {@code wechat.sandbox.token-lifetime}, or {@code null} to leave it unset (2 h). */
+    protected String tokenLifetime() {
+        return null;
+    }
+
     /** {@code wechat.sandbox.push-url}: the receiver route by default. */
     protected String pushUrl() {
         return "http://127.0.0.1:" + receiverPort + RECEIVER_PATH;
@@ -91,8 +96,11 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
         properties.put("wechat.sandbox.port", String.valueOf(sandboxPort));
         properties.put("wechat.sandbox.ticket-interval", ticketInterval());
         properties.put("wechat.sandbox.push-url", pushUrl());
+        if (tokenLifetime() != null) {
+            properties.put("wechat.sandbox.token-lifetime", tokenLifetime());
+        }
         settings = WeChatSettings.load(new SettingsSource(key -> Optional.ofNullable(properties.get(key)), "test"));
-        state = new SandboxState(settings.component(), clock);
+        state = new SandboxState(settings.component(), clock, settings.sandbox().tokenLifetime());
         return new RoutesBuilder[] { new SandboxRoutes(settings, state, crypto), receiverRoutes() };
     }
 

@@ -1,0 +1,194 @@
+package io.wechatopen.camel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 6 item 9: production cannot run on development secrets. The committed store key and admin token (and the
+ * committed AppSecret) are accepted only while the API is this instance's own sandbox.
+ */
+class WeChatSettingsTest {
+
+    private static final String ORIGIN = "config/application.properties";
+    private static final String DEV_KEY = "dev:" + DevelopmentSecrets.KEY;
+    private static final String PROD_KEY = "k2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0hISE=";
+    private static final String OLD_PROD_KEY = "k1:b2xkZXItcHJvZHVjdGlvbi1rZXktMzItYnl0ZXMhISE=";
+
+    private final Map<String, String> properties = new HashMap<>();
+
+    WeChatSettingsTest() {
+        properties.put("wechat.component.appid", "wx0123456789abcdef");
+        properties.put("wechat.component.appsecret", DevelopmentSecrets.APPSECRET);
+        properties.put("wechat.component.token", "sandboxtoken");
+        properties.put("wechat.component.encoding-aes-key", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
+        properties.put("wechat.store.encryption-key", DEV_KEY);
+        properties.put("wechat.admin.token", "dev-admin-token");
+        properties.put("wechat.sandbox.enabled", "true");
+        properties.put("wechat.sandbox.port", "8091");
+        properties.put("wechat.api.base-url", "http://127.0.0.1:8091");
+    }
+
+    private WeChatSettings load() {
+        return WeChatSettings.load(new SettingsSource(key -> Optional.ofNullable(properties.get(key)), ORIGIN));
+    }
+
+    private void productionSecrets() {
+        properties.put("wechat.store.encryption-key", PROD_KEY + "," + OLD_PROD_KEY);
+        properties.put("wechat.admin.token", "a-long-random-production-token");
+        properties.put("wechat.component.appsecret", "the-platform-appsecret");
+    }
+
+    @Test
+    void loadWhenApiIsOwnSandboxThenDevelopmentSecretsAccepted() {
+        WeChatSettings settings = load();
+
+        assertThat(settings.sandbox().serves(settings.api())).isTrue();
+        assertThat(settings.adminToken()).isEqualTo("dev-admin-token");
+    }
+
+    @Test
+    void loadWhenApiIsOwnSandboxOnLocalhostThenDevelopmentSecretsAccepted() {
+        properties.put("wechat.sandbox.host", "localhost");
+        properties.put("wechat.api.base-url", "http://localhost:8091/");
+
+        assertThat(load().store().encryptionKeys()).isEqualTo(DEV_KEY);
+    }
+
+    @Test
+    void loadWhenSandboxListensBeyondLoopbackThenRefused() {
+        properties.put("wechat.sandbox.host", "192.0.2.10");
+        properties.put("wechat.api.base-url", "http://192.0.2.10:8091");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenApiIsAnotherPathOnTheSandboxPortThenRefused() {
+        properties.put("wechat.api.base-url", "http://127.0.0.1:8091/relay");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenApiIsWeChatWithDevelopmentKeyThenRefusedNamingKeyAndFile() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}").hasMessageContaining(ORIGIN)
+                .hasMessageContaining("WECHAT_STORE_ENCRYPTION_KEY").hasMessageNotContaining(DevelopmentSecrets.KEY);
+    }
+
+    @Test
+    void loadWhenProxyOnLoopbackWithDevelopmentKeyThenRefused() {
+        // an egress proxy on this machine forwards to real WeChat: loopback alone proves nothing
+        properties.put("wechat.api.base-url", "http://127.0.0.1:3128");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenSandboxDisabledWithDevelopmentKeyThenRefused() {
+        properties.put("wechat.sandbox.enabled", "false");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenHttpsToSandboxPortThenNotOwnSandboxAndRefused() {
+        properties.put("wechat.api.base-url", "https://127.0.0.1:8091");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}");
+    }
+
+    @Test
+    void loadWhenSecondKeyIsDevelopmentKeyThenRefusedNamingTheEntry() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+        productionSecrets();
+        properties.put("wechat.store.encryption-key", PROD_KEY + "," + DEV_KEY);
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.store.encryption-key}}").hasMessageContaining("entry 2");
+    }
+
+    @Test
+    void loadWhenDevelopmentKeyUnderAnotherIdThenRefused() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+        productionSecrets();
+        properties.put("wechat.store.encryption-key", PROD_KEY + ",k0:" + DevelopmentSecrets.KEY);
+
+        assertThatThrownBy(this::load).hasMessageContaining("{{wechat.store.encryption-key}}")
+                .hasMessageContaining("entry 2");
+    }
+
+    @Test
+    void loadWhenDevelopmentAdminTokenOffSandboxThenRefusedNamingKey() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+        productionSecrets();
+        properties.put("wechat.admin.token", "dev-admin-token");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.admin.token}}").hasMessageContaining(ORIGIN)
+                .hasMessageContaining("WECHAT_ADMIN_TOKEN").hasMessageNotContaining("dev-admin-token");
+    }
+
+    @Test
+    void loadWhenSecondComponentHasDevelopmentAppSecretThenRefusedNamingItsKey() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+        productionSecrets();
+        properties.put("wechat.components", "second");
+        properties.put("wechat.component.second.appid", "wx00000000000second");
+        properties.put("wechat.component.second.appsecret", DevelopmentSecrets.APPSECRET);
+        properties.put("wechat.component.second.token", "secondtoken");
+        properties.put("wechat.component.second.encoding-aes-key", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg");
+
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.component.second.appsecret}}")
+                .hasMessageContaining("WECHAT_COMPONENT_SECOND_APPSECRET");
+    }
+
+    @Test
+    void loadWhenProductionSecretsOffSandboxThenAccepted() {
+        properties.put("wechat.api.base-url", ApiSettings.DEFAULT_BASE_URL);
+        productionSecrets();
+
+        WeChatSettings settings = load();
+
+        assertThat(settings.sandbox().serves(settings.api())).isFalse();
+        assertThat(settings.store().encryptionKeys()).isEqualTo(PROD_KEY + "," + OLD_PROD_KEY);
+    }
+
+    @Test
+    void loadWhenTokenLifetimeUnsetThenTwoHours() {
+        assertThat(load().sandbox().tokenLifetime()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void loadWhenTokenLifetime30sThenAccepted() {
+        properties.put("wechat.sandbox.token-lifetime", "30s");
+
+        assertThat(load().sandbox().tokenLifetime()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void loadWhenTokenLifetimeUnder30sOrNotADurationThenRefusedNamingKey() {
+        properties.put("wechat.sandbox.token-lifetime", "29s");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.sandbox.token-lifetime}}").hasMessageContaining("at least 30s");
+
+        properties.put("wechat.sandbox.token-lifetime", "soon");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.sandbox.token-lifetime}}");
+    }
+}
