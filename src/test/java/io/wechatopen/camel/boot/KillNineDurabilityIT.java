@@ -19,8 +19,10 @@ import io.wechatopen.camel.support.DetachedSandbox;
  * {@code kill -9} the moment the answer arrives. Each round: an authorization callback is answered 200
  * "Authorization complete", a signed ticket push right after it is answered {@code success}, and the bundle is killed
  * at once (tens of milliseconds after the callback's answer, well inside H2's default 500 ms write delay); restarted
- * on the same database, the push is stored and the account is AUTHORIZED with WeChat's refresh token. Five rounds on an H2 file (given without {@code WRITE_DELAY}, as an operator's own URL), one each on
- * PostgreSQL and MariaDB (isolated databases; under {@code CI=true} an unreachable server fails the test).
+ * on the same database, the push is stored and the account is AUTHORIZED with WeChat's refresh token. Five rounds
+ * on an H2 file (given without {@code WRITE_DELAY}, as an operator's own URL; with H2's default delay round 1 loses
+ * the push), one each on PostgreSQL and MariaDB (isolated databases; under {@code CI=true} an unreachable server
+ * fails the test).
  */
 class KillNineDurabilityIT extends StandaloneKillTestSupport {
 
