@@ -109,17 +109,20 @@ public final class TestDatabases {
         return switch (vendor) {
             case H2 -> {
                 String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
-                yield new Db(vendor, name, open(url, "sa", ""), () -> shutdownH2(url));
+                yield new Db(vendor, name, url, "sa", "", open(url, "sa", ""), () -> shutdownH2(url));
             }
             case POSTGRESQL -> {
                 admin(vendor, "CREATE SCHEMA " + name);
-                yield new Db(vendor, name, open(withParameter(vendor.url(), "currentSchema=" + name),
-                        vendor.user(), vendor.password()), () -> admin(vendor, "DROP SCHEMA " + name + " CASCADE"));
+                String url = withParameter(vendor.url(), "currentSchema=" + name);
+                yield new Db(vendor, name, url, vendor.user(), vendor.password(),
+                        open(url, vendor.user(), vendor.password()),
+                        () -> admin(vendor, "DROP SCHEMA " + name + " CASCADE"));
             }
             case MARIADB -> {
                 admin(vendor, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
-                yield new Db(vendor, name, open(withDatabase(vendor.url(), name), vendor.user(), vendor.password()),
-                        () -> admin(vendor, "DROP DATABASE " + name));
+                String url = withDatabase(vendor.url(), name);
+                yield new Db(vendor, name, url, vendor.user(), vendor.password(),
+                        open(url, vendor.user(), vendor.password()), () -> admin(vendor, "DROP DATABASE " + name));
             }
         };
     }
@@ -218,14 +221,36 @@ public final class TestDatabases {
 
         private final Vendor vendor;
         private final String name;
+        private final String url;
+        private final String user;
+        private final String password;
         private final HikariDataSource dataSource;
         private final Runnable drop;
 
-        Db(Vendor vendor, String name, HikariDataSource dataSource, Runnable drop) {
+        Db(Vendor vendor, String name, String url, String user, String password, HikariDataSource dataSource,
+                Runnable drop) {
             this.vendor = vendor;
             this.name = name;
+            this.url = url;
+            this.user = user;
+            this.password = password;
             this.dataSource = dataSource;
             this.drop = drop;
+        }
+
+        /** The JDBC URL of this database, for a bundle started in another JVM ({@code wechat.datasource.url}). */
+        public String url() {
+            return url;
+        }
+
+        /** The user of {@link #url()}. */
+        public String user() {
+            return user;
+        }
+
+        /** The password of {@link #user()}. */
+        public String password() {
+            return password;
         }
 
         /** The database kind. */
