@@ -7,15 +7,32 @@ import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wechatopen.camel.config.ComponentSettings;
+import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.health.AdminBearer;
+import io.wechatopen.camel.health.AuthorizersHealthCheck;
+import io.wechatopen.camel.health.CamelObservability;
+import io.wechatopen.camel.health.ComponentTokenHealthCheck;
+import io.wechatopen.camel.health.FailedEventCounter;
+import io.wechatopen.camel.health.FailedEventsHealthCheck;
+import io.wechatopen.camel.health.HealthEndpoints;
+import io.wechatopen.camel.health.MetricsEndpoint;
+import io.wechatopen.camel.health.MicrometerWeChatMetrics;
+import io.wechatopen.camel.health.StoreHealthCheck;
+import io.wechatopen.camel.health.TicketHealthCheck;
+import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
 import io.wechatopen.camel.routes.AuthorizationRoutes;
@@ -39,6 +56,7 @@ import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
+import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),
@@ -60,6 +78,8 @@ public final class WeChatBeans extends ServiceSupport {
     private final ComponentTokenManager componentTokenManager;
     private final AuthorizerTokenManager authorizerTokenManager;
     private final AuthorizerReconciler reconciler;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final MicrometerWeChatMetrics metrics;
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, HikariDataSource dataSource, CamelContext camelContext,
@@ -75,6 +95,9 @@ public final class WeChatBeans extends ServiceSupport {
                     new WeChatMessageCrypto(each.token(), each.encodingAesKey(), each.appid()));
         }
         ObjectMapper mapper = new ObjectMapper();
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new MicrometerWeChatMetrics(meterRegistry);
+        CamelObservability.measureRoutes(camelContext, meterRegistry);
         SecretSealer sealer = SecretSealer.fromKeys(settings.store().encryptionKeys());
         this.crypto = cryptoByAppid.get(component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
@@ -102,9 +125,18 @@ public final class WeChatBeans extends ServiceSupport {
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
                 pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+        HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        CamelObservability.registerHealthChecks(camelContext, List.of(new StoreHealthCheck(dataSource),
+                new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
+                new ComponentTokenHealthCheck(componentTokenManager, clock),
+                new AuthorizersHealthCheck(componentAppids, authorizerStore),
+                new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource))));
+        new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
+        AdminBearer adminBearer = new AdminBearer(settings.adminToken());
 
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
-                new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper), apiTokens,
+                new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
                         clock)),
@@ -113,7 +145,9 @@ public final class WeChatBeans extends ServiceSupport {
                 new ComponentTokenRoutes(componentTokenManager),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize()),
-                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus));
+                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
+                        new HealthEndpoints(camelContext, adminBearer, mapper),
+                        new MetricsEndpoint(meterRegistry, adminBearer)));
     }
 
     /**
@@ -147,6 +181,9 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("authorizerTokenManager", authorizerTokenManager);
         registry.bind("authorizerTokens", authorizerTokenManager);
         registry.bind("authorizerReconciler", reconciler);
+        registry.bind("wechatMetrics", metrics);
+        // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
     }
 
     /** The Java routes and route configurations the YAML routes call into. */
@@ -167,8 +204,14 @@ public final class WeChatBeans extends ServiceSupport {
         return dataSource;
     }
 
+    /** Where intake, API calls and refreshes report what they do ({@code GET /admin/metrics}). */
+    public WeChatMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     protected void doStop() {
+        meterRegistry.close();
         dataSource.close();
     }
 }
