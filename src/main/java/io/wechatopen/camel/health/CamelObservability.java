@@ -1,6 +1,7 @@
 package io.wechatopen.camel.health;
 
 import java.util.Collection;
+import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
@@ -13,8 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Hooks the bundle into Camel's own health and metrics machinery, in code, so Camel Main and Karaf (which reads no
  * {@code camel.health.*} keys) get the same: our checks plus Camel's {@code context} check and its {@code routes}
- * and {@code consumers} repositories in the context's {@link HealthCheckRegistry}, and Camel's route metrics
- * ({@code camel_exchanges_*}, {@code camel_route_policy_*}) in our meter registry.
+ * repository (DOWN for a route that is not started) in the context's {@link HealthCheckRegistry}, and Camel's route
+ * metrics ({@code camel_exchanges_*}, {@code camel_route_policy_*}) in our meter registry.
  */
 public final class CamelObservability {
 
@@ -36,15 +37,22 @@ public final class CamelObservability {
         if (context instanceof HealthCheck check) {
             registry.register(check);
         }
-        for (String repository : new String[] { "routes", "consumers" }) {
-            Object resolved = registry.getRepository(repository).orElse(null);
-            if (resolved == null) {
-                resolved = registry.resolveById(repository);
-            }
-            if (resolved instanceof HealthCheckRepository found) {
-                registry.register(found);
-            }
+        repository(registry, "routes").ifPresent(registry::register);
+        // Camel Main also registers the "consumers" repository: none of our consumers polls, so it would only repeat
+        // each route's check.
+        repository(registry, "consumers").ifPresent(repository -> {
+            repository.setEnabled(false);
+            registry.register(repository);
+        });
+    }
+
+    private static Optional<HealthCheckRepository> repository(HealthCheckRegistry registry, String id) {
+        Optional<HealthCheckRepository> registered = registry.getRepository(id);
+        if (registered.isPresent()) {
+            return registered;
         }
+        return registry.resolveById(id) instanceof HealthCheckRepository resolved ? Optional.of(resolved)
+                : Optional.empty();
     }
 
     /** Adds Camel's Micrometer route policy to every route created from now on. */

@@ -2,6 +2,7 @@ package io.wechatopen.camel.health;
 
 import java.util.Map;
 
+import org.apache.camel.Ordered;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -22,6 +23,12 @@ abstract class WeChatHealthCheck extends AbstractHealthCheck {
     @Override
     public boolean isLiveness() {
         return false;
+    }
+
+    /** Right after Camel's {@code context} check and before the routes, so an operator reads ours first. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST + 1;
     }
 
     @Override
