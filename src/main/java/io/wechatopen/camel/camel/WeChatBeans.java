@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -127,11 +128,12 @@ public final class WeChatBeans extends ServiceSupport {
                 pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
-        CamelObservability.registerHealthChecks(camelContext, List.of(new StoreHealthCheck(dataSource),
+        List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
                 new ComponentTokenHealthCheck(componentTokenManager, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
-                new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource))));
+                new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource)));
+        CamelObservability.registerHealthChecks(camelContext, healthChecks);
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
 
@@ -146,7 +148,7 @@ public final class WeChatBeans extends ServiceSupport {
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize()),
                 new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
-                        new HealthEndpoints(camelContext, adminBearer, mapper),
+                        new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer)));
     }
 

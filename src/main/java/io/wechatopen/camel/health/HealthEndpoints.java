@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -26,6 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li>{@code GET /admin/health} ({@link #adminHealth}): bearer; every check of the registry as
  * {@code {"status","checks":[{"id","status","message"}]}}, DOWN when any check is DOWN.</li>
  * </ul>
+ * When Camel's registry is switched off ({@code camel.health.enabled = false}) both answer from the bundle's own
+ * checks, called directly, so a load balancer never loses an instance to that setting.
  */
 public final class HealthEndpoints {
 
@@ -33,11 +36,15 @@ public final class HealthEndpoints {
     private static final String DOWN = "{\"status\":\"DOWN\"}";
 
     private final CamelContext camelContext;
+    private final List<HealthCheck> ownChecks;
     private final AdminBearer bearer;
     private final ObjectMapper mapper;
 
-    public HealthEndpoints(CamelContext camelContext, AdminBearer bearer, ObjectMapper mapper) {
+    /** @param ownChecks the bundle's checks, also registered in Camel's registry */
+    public HealthEndpoints(CamelContext camelContext, List<? extends HealthCheck> ownChecks, AdminBearer bearer,
+            ObjectMapper mapper) {
         this.camelContext = camelContext;
+        this.ownChecks = List.copyOf(ownChecks);
         this.bearer = bearer;
         this.mapper = mapper;
     }
@@ -48,9 +55,9 @@ public final class HealthEndpoints {
         message.removeHeaders("*");
         boolean up;
         try {
-            Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(camelContext, check -> Map.of(),
-                    check -> !takesPushes(check), "full");
-            up = camelContext.getStatus().isStarted() && !results.isEmpty()
+            Collection<HealthCheck.Result> results = invoke(check -> !takesPushes(check));
+            up = camelContext.getStatus().isStarted()
+                    && results.stream().anyMatch(r -> StoreHealthCheck.ID.equals(r.getCheck().getId()))
                     && results.stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
         } catch (RuntimeException e) {
             up = false;
@@ -65,10 +72,9 @@ public final class HealthEndpoints {
         if (!bearer.admit(exchange)) {
             return;
         }
-        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(camelContext, check -> Map.of(),
-                check -> false, "full");
+        Collection<HealthCheck.Result> results = invoke(check -> false);
         List<Map<String, Object>> checks = new ArrayList<>();
-        boolean down = results.isEmpty();
+        boolean down = false;
         for (HealthCheck.Result result : results) {
             Map<String, Object> check = new LinkedHashMap<>();
             check.put("id", result.getCheck().getId());
@@ -85,6 +91,16 @@ public final class HealthEndpoints {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(mapper.writeValueAsString(body));
+    }
+
+    /** The results of the registry's checks but the excluded ones; the own checks when the registry gives none. */
+    private Collection<HealthCheck.Result> invoke(Predicate<HealthCheck> exclude) {
+        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(camelContext, check -> Map.of(), exclude,
+                "full");
+        if (!results.isEmpty()) {
+            return results;
+        }
+        return ownChecks.stream().filter(exclude.negate()).map(HealthCheck::call).toList();
     }
 
     /**

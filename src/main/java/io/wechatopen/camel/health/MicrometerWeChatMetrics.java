@@ -16,8 +16,12 @@ public final class MicrometerWeChatMetrics implements WeChatMetrics {
 
     private final MeterRegistry registry;
 
+    /** Registers the refresh counters at zero, so a rate over them exists before the first refresh. */
     public MicrometerWeChatMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (RefreshOutcome outcome : RefreshOutcome.values()) {
+            refreshCounter(outcome).register(registry);
+        }
     }
 
     @Override
@@ -34,9 +38,13 @@ public final class MicrometerWeChatMetrics implements WeChatMetrics {
 
     @Override
     public void authorizerRefresh(RefreshOutcome outcome) {
-        count(Counter.builder("wechat.authorizer.refresh")
+        count(refreshCounter(outcome));
+    }
+
+    private static Counter.Builder refreshCounter(RefreshOutcome outcome) {
+        return Counter.builder("wechat.authorizer.refresh")
                 .description("Authorizer token refresh attempts that reached WeChat, by outcome")
-                .tag("outcome", outcome == null ? "unknown" : outcome.name().toLowerCase(Locale.ROOT)));
+                .tag("outcome", outcome == null ? "unknown" : outcome.name().toLowerCase(Locale.ROOT));
     }
 
     private void count(Counter.Builder counter) {

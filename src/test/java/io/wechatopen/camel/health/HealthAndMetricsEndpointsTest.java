@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +69,7 @@ class HealthAndMetricsEndpointsTest {
             assertThat(value(metrics, "wechat_component_ticket_age_seconds",
                     "component_appid=\"" + bundle.componentAppid() + "\"")).isBetween(0.0, 60.0);
             assertThat(value(metrics, "wechat_authorizers", "status=\"AUTHORIZED\"")).isZero();
+            assertThat(value(metrics, "wechat_authorizer_refresh_total", "outcome=\"refreshed\"")).isZero();
             assertThat(metrics).contains("camel_exchanges_total{").contains("routeId=\"wechat-component-event-receive\"");
             assertThat(metrics).doesNotContain(secrets);
 
@@ -122,6 +124,13 @@ class HealthAndMetricsEndpointsTest {
                     "wechat_api_calls_total", "api=\"api_component_token\"", "errcode=\"connect\"") >= 1.0);
             assertThat(value(metrics(bundle), "wechat_component_ticket_age_seconds")).isBetween(0.0, 60.0);
             assertThat(check(bundle, "wechat-component-token").path("status").asText()).isEqualTo("DOWN");
+
+            // With Camel's registry switched off the endpoints answer from the bundle's own checks.
+            HealthCheckRegistry.get(bundle.context()).setEnabled(false);
+            assertThat(bundle.get(bundle.baseUrl() + "/health", null).statusCode()).isEqualTo(200);
+            JsonNode own = adminHealth(bundle);
+            assertThat(check(own, "wechat-authorizers").path("status").asText()).isEqualTo("DOWN");
+            assertThat(own.path("checks")).hasSize(5);
         }
     }
 

@@ -45,7 +45,8 @@ class MicrometerWeChatMetricsTest {
 
         assertThat(registry.scrape())
                 .contains("wechat_authorizer_refresh_total{outcome=\"refreshed\"} 1.0")
-                .contains("wechat_authorizer_refresh_total{outcome=\"needs_reauthorization\"} 1.0");
+                .contains("wechat_authorizer_refresh_total{outcome=\"needs_reauthorization\"} 1.0")
+                .contains("wechat_authorizer_refresh_total{outcome=\"unauthorized\"} 0.0");
     }
 
     @Test
