@@ -130,7 +130,7 @@ public final class WeChatBeans extends ServiceSupport {
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
-                new ComponentTokenHealthCheck(componentTokenManager, clock),
+                new ComponentTokenHealthCheck(componentTokenManager, health, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
                 new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource)));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);

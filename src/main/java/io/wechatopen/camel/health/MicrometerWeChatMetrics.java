@@ -33,7 +33,13 @@ public final class MicrometerWeChatMetrics implements WeChatMetrics {
     @Override
     public void apiCalled(String api, String errcode) {
         count(Counter.builder("wechat.api.calls").description("WeChat API answers (errcode) and failed calls")
-                .tag("api", tag(api, "unknown")).tag("errcode", tag(errcode, "unknown")));
+                .tag("api", tag(withoutQuery(api), "unknown")).tag("errcode", tag(errcode, "unknown")));
+    }
+
+    /** A path given with its query would make a series per query, and a query may carry a token. */
+    private static String withoutQuery(String api) {
+        int query = api == null ? -1 : api.indexOf('?');
+        return query < 0 ? api : api.substring(0, query);
     }
 
     @Override

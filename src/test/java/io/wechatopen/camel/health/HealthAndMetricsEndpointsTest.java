@@ -123,7 +123,10 @@ class HealthAndMetricsEndpointsTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> valueOrZero(metrics(bundle),
                     "wechat_api_calls_total", "api=\"api_component_token\"", "errcode=\"connect\"") >= 1.0);
             assertThat(value(metrics(bundle), "wechat_component_ticket_age_seconds")).isBetween(0.0, 60.0);
-            assertThat(check(bundle, "wechat-component-token").path("status").asText()).isEqualTo("DOWN");
+            JsonNode token = check(bundle, "wechat-component-token");
+            assertThat(token.path("status").asText()).isEqualTo("DOWN");
+            assertThat(token.path("message").asText()).contains(appid + ": no token obtained yet (last failure at")
+                    .contains("api_component_token").doesNotContain("ticket@@@");
 
             // With Camel's registry switched off the endpoints answer from the bundle's own checks.
             HealthCheckRegistry.get(bundle.context()).setEnabled(false);

@@ -30,12 +30,13 @@ class MicrometerWeChatMetricsTest {
     void apiCalledWhenCountedThenPrometheusCounterByApiAndErrcode() {
         metrics.apiCalled("api_component_token", "0");
         metrics.apiCalled("api_component_token", "61004");
-        metrics.apiCalled("/cgi-bin/user/info", "connect");
+        metrics.apiCalled("/cgi-bin/user/info?access_token=secret-token", "connect");
 
         assertThat(registry.scrape())
                 .contains("wechat_api_calls_total{api=\"api_component_token\",errcode=\"0\"} 1.0")
                 .contains("wechat_api_calls_total{api=\"api_component_token\",errcode=\"61004\"} 1.0")
-                .contains("wechat_api_calls_total{api=\"/cgi-bin/user/info\",errcode=\"connect\"} 1.0");
+                .contains("wechat_api_calls_total{api=\"/cgi-bin/user/info\",errcode=\"connect\"} 1.0")
+                .doesNotContain("secret-token");
     }
 
     @Test
