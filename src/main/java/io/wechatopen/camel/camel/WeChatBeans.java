@@ -8,6 +8,8 @@ import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -15,9 +17,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.config.ApiSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wechatopen.camel.config.ComponentSettings;
+import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.health.AdminBearer;
+import io.wechatopen.camel.health.AuthorizersHealthCheck;
+import io.wechatopen.camel.health.CamelObservability;
+import io.wechatopen.camel.health.ComponentTokenHealthCheck;
+import io.wechatopen.camel.health.FailedEventCounter;
+import io.wechatopen.camel.health.FailedEventsHealthCheck;
+import io.wechatopen.camel.health.HealthEndpoints;
+import io.wechatopen.camel.health.MetricsEndpoint;
+import io.wechatopen.camel.health.MicrometerWeChatMetrics;
+import io.wechatopen.camel.health.StoreHealthCheck;
+import io.wechatopen.camel.health.TicketHealthCheck;
+import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
 import io.wechatopen.camel.routes.AuthorizationRoutes;
@@ -65,6 +83,8 @@ public final class WeChatBeans extends ServiceSupport {
     private final AuthorizerTokenManager authorizerTokenManager;
     private final AuthorizerReconciler reconciler;
     private final ApiBackoff apiBackoff;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final MicrometerWeChatMetrics metrics;
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, HikariDataSource dataSource, CamelContext camelContext,
@@ -80,6 +100,9 @@ public final class WeChatBeans extends ServiceSupport {
                     new WeChatMessageCrypto(each.token(), each.encodingAesKey(), each.appid()));
         }
         ObjectMapper mapper = new ObjectMapper();
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new MicrometerWeChatMetrics(meterRegistry);
+        CamelObservability.measureRoutes(camelContext, meterRegistry);
         SecretSealer sealer = SecretSealer.fromKeys(settings.store().encryptionKeys());
         this.crypto = cryptoByAppid.get(component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
@@ -90,7 +113,6 @@ public final class WeChatBeans extends ServiceSupport {
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
         this.health = new ComponentHealth();
 
-        WeChatMetrics metrics = WeChatMetrics.NONE;
         ApiBackoff backoff = new ApiBackoff(clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
@@ -110,9 +132,19 @@ public final class WeChatBeans extends ServiceSupport {
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
                 pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+        HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
+                new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
+                new ComponentTokenHealthCheck(componentTokenManager, health, clock),
+                new AuthorizersHealthCheck(componentAppids, authorizerStore),
+                new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource)));
+        CamelObservability.registerHealthChecks(camelContext, healthChecks);
+        new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
+        AdminBearer adminBearer = new AdminBearer(settings.adminToken());
 
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
-                new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper), apiTokens,
+                new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
                         clock)),
@@ -121,7 +153,9 @@ public final class WeChatBeans extends ServiceSupport {
                 new ComponentTokenRoutes(componentTokenManager),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize(), clock),
-                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus));
+                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
+                        new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
+                        new MetricsEndpoint(meterRegistry, adminBearer)));
     }
 
     /**
@@ -167,6 +201,9 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("authorizerTokens", authorizerTokenManager);
         registry.bind("authorizerReconciler", reconciler);
         registry.bind("wechatApiBackoff", apiBackoff);
+        registry.bind("wechatMetrics", metrics);
+        // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
     }
 
     /** The Java routes and route configurations the YAML routes call into. */
@@ -187,8 +224,14 @@ public final class WeChatBeans extends ServiceSupport {
         return dataSource;
     }
 
+    /** Where intake, API calls and refreshes report what they do ({@code GET /admin/metrics}). */
+    public WeChatMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     protected void doStop() {
+        meterRegistry.close();
         dataSource.close();
     }
 }

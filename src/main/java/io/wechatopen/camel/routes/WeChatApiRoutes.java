@@ -94,6 +94,9 @@ public final class WeChatApiRoutes extends RouteBuilder {
                     .to(api.baseUrl() + "?throwExceptionOnFailure=false&connectTimeout="
                             + api.connectTimeout().toMillis() + "&responseTimeout=" + api.readTimeout().toMillis())
                             .id("call-wechat-api")
+                .doCatch(Exception.class)
+                    // Counted as a call without an answer, then rethrown for the caller's redelivery policy.
+                    .bean(responses, "failed")
                 .doFinally()
                     // The query carries the token: it must not travel back to the caller, not even with a failure.
                     .removeHeaders("CamelHttp(Query|Uri|Path|Url)")
