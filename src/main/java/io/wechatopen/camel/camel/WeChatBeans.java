@@ -17,6 +17,7 @@ import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
+import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
 import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
@@ -39,6 +40,7 @@ import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
+import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),
@@ -103,17 +105,22 @@ public final class WeChatBeans extends ServiceSupport {
         AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
                 pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
 
-        this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
+        // The lead wires the Micrometer implementation.
+        WeChatMetrics metrics = WeChatMetrics.NONE;
+        AdminEvents adminEvents = new AdminEvents(settings.adminToken(), componentAppids, pushStore, clock, mapper);
+
+        this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
-                        clock)),
+                        clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
                         settings.callback(), clock)),
-                new ComponentTokenRoutes(componentTokenManager),
+                new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize()),
-                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus));
+                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus),
+                new AdminEventRoutes(adminEvents));
     }
 
     /**
