@@ -177,7 +177,13 @@ abstract class JdbcStoreTestSupport {
                     + " '" + sealer.seal("refresh-v1", JdbcAuthorizerStore.refreshTokenContext(COMPONENT_APPID, "wxv1"))
                     + "', '[3]', '{}', " + v1UpdatedAt + ", 4)");
             ReceivedPush push = authorizedPush(COMPONENT_APPID, "code-v1", T0);
-            new JdbcPushStore(v1, sealer, CLOCK).record(push);
+            update(v1, "INSERT INTO wechat_authorization_event (id, component_appid, info_type, authorizer_appid,"
+                    + " create_time, received_at, msg_signature, push_timestamp, push_nonce, payload, status) VALUES"
+                    + " ('v1-event', '" + COMPONENT_APPID + "', 'authorized', '" + StoredPushes.AUTHORIZER_APPID
+                    + "', " + T0.toEpochMilli() + ", " + T0.plusSeconds(1).toEpochMilli() + ", '"
+                    + push.msgSignature() + "', '" + push.timestamp() + "', '" + push.nonce() + "', '"
+                    + sealer.seal(push.decryptedXml(), JdbcPushStore.payloadContext(COMPONENT_APPID))
+                    + "', 'RECEIVED')");
 
             assertThat(StoreMigrations.migrate(v1)).isEqualTo(2);
 

@@ -127,11 +127,12 @@ class AuthorizationEventProcessorTest {
 
         clock.advance(Duration.ofSeconds(29));
         processor.processPending(COMPONENT);
-        assertThat(queryAuthCalls).as("not due before the back-off").hasValue(1);
+        assertThat(column("attempts", id)).as("not due before the back-off").isEqualTo("1");
 
         clock.advance(Duration.ofSeconds(1));
         processor.processPending(COMPONENT);
-        assertThat(queryAuthCalls).hasValue(2);
+        assertThat(column("attempts", id)).isEqualTo("2");
+        assertThat(column("status", id)).isEqualTo(JdbcPushStore.STATUS_RECEIVED);
         assertThat(Long.parseLong(column("next_attempt_at", id)))
                 .as("the delay doubles").isEqualTo(T0.plusSeconds(30 + 60).toEpochMilli());
     }
