@@ -16,14 +16,18 @@ import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.model.ReceivedPush;
 import io.wechatopen.camel.store.DuplicatePushException;
 import io.wechatopen.camel.store.PushStore;
+import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * Accepts a push to the 授权事件接收URL: checks size, query and envelope, verifies {@code msg_signature} (and
  * {@code signature} when sent), refuses stale timestamps and replays, decrypts, checks the AppId inside and outside
  * the ciphertext, parses the message without DTDs and records it durably. On success the headers
  * {@value #COMPONENT_APPID}, {@value #INFO_TYPE}, {@value #OUTCOME} (and {@value #AUTHORIZER_APPID} for
- * authorization pushes) are set; otherwise a {@link PushRejectedException} says which status to answer, and nothing
- * is stored.
+ * authorization pushes) are set, the exchange property {@value #STORED} is true (nothing after it may turn the
+ * answer into an error) and the push is reported to {@link WeChatMetrics} as {@code stored}, or {@code duplicate} for
+ * WeChat's re-delivery of a push already recorded (same query and body: answered success, stored once). Otherwise a
+ * {@link PushRejectedException} says which status to answer (a replayed delivery key with another body: 401), and
+ * nothing is stored; {@value #STORED} is then false. The body is left as {@code byte[]}.
  */
 public final class ComponentPushIntake {
 
@@ -31,36 +35,47 @@ public final class ComponentPushIntake {
     public static final String INFO_TYPE = "WeChatInfoType";
     public static final String OUTCOME = "WeChatPushOutcome";
     public static final String AUTHORIZER_APPID = "WeChatAuthorizerAppid";
+    /** Exchange property: whether the push is durably recorded (set once the checks start). */
+    public static final String STORED = "WeChatPushStored";
 
     private final Map<String, WeChatMessageCrypto> cryptoByAppid;
     private final PushStore store;
     private final CallbackSettings settings;
     private final Clock clock;
+    private final WeChatMetrics metrics;
 
     public ComponentPushIntake(Map<String, WeChatMessageCrypto> cryptoByAppid, PushStore store,
-            CallbackSettings settings, Clock clock) {
+            CallbackSettings settings, Clock clock, WeChatMetrics metrics) {
         this.cryptoByAppid = Map.copyOf(cryptoByAppid);
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Handler
     public void accept(Exchange exchange) {
+        exchange.setProperty(STORED, false);
         Message in = exchange.getMessage();
         EncryptedRequest.Verified request = EncryptedRequest.verify(in, settings, clock,
                 envelope -> List.of(cryptoFor(envelope.get("AppId"))));
         ComponentPush push = toPush(request.crypto().receiveId(), request.message());
-        try {
-            PushStore.Outcome outcome = store.record(new ReceivedPush(push, request.plaintext(),
-                    request.msgSignature(), request.timestamp(), request.nonce(), request.receivedAt()));
-            in.setHeader(OUTCOME, outcome.name());
-        } catch (DuplicatePushException e) {
-            throw new PushRejectedException(401, "replayed push (same msg_signature, timestamp and nonce)");
-        }
+        // Set before the store, so that a refusal or failure is reported with its InfoType.
         in.setHeader(COMPONENT_APPID, push.componentAppid());
         in.setHeader(INFO_TYPE, push.infoType());
+        PushStore.Outcome outcome;
+        try {
+            outcome = store.record(new ReceivedPush(push, request.plaintext(), request.msgSignature(),
+                    request.timestamp(), request.nonce(), request.receivedAt(), request.bodyHash()));
+        } catch (DuplicatePushException e) {
+            throw new PushRejectedException(401,
+                    "replayed push (same msg_signature, timestamp and nonce, another body)");
+        }
+        exchange.setProperty(STORED, true);
+        in.setHeader(OUTCOME, outcome.name());
         push.authorizerAppid().ifPresent(a -> in.setHeader(AUTHORIZER_APPID, a));
+        metrics.pushReceived(push.infoType(),
+                outcome == PushStore.Outcome.ALREADY_RECORDED ? "duplicate" : "stored");
     }
 
     private WeChatMessageCrypto cryptoFor(String envelopeAppid) {

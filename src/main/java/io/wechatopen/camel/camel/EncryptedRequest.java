@@ -1,8 +1,11 @@
 package io.wechatopen.camel.camel;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,9 +40,11 @@ final class EncryptedRequest {
      * @param timestamp the query's {@code timestamp}
      * @param nonce the query's {@code nonce}
      * @param receivedAt when the checks ran
+     * @param bodyHash lowercase hex SHA-256 of the request body
      */
     record Verified(WeChatMessageCrypto crypto, Map<String, String> envelope, String plaintext,
-            Map<String, String> message, String msgSignature, String timestamp, String nonce, Instant receivedAt) {
+            Map<String, String> message, String msgSignature, String timestamp, String nonce, Instant receivedAt,
+            String bodyHash) {
 
         @Override
         public String toString() {
@@ -51,12 +56,16 @@ final class EncryptedRequest {
     }
 
     /**
+     * Runs the checks. The body is left as {@code byte[]}: the HTTP server's pooled buffer is then not copied into
+     * the exchanges this one is handed to (it would never be released).
+     *
      * @param candidates the components that may have sent the request, chosen from the envelope (may throw a
      *        {@link PushRejectedException} itself); the first whose token verifies the signature is used
      */
     static Verified verify(Message in, CallbackSettings settings, Clock clock,
             Function<Map<String, String>, List<WeChatMessageCrypto>> candidates) {
         byte[] raw = in.getBody(byte[].class);
+        in.setBody(raw);
         if (raw == null || raw.length == 0) {
             throw new PushRejectedException(400, "empty body");
         }
@@ -114,7 +123,15 @@ final class EncryptedRequest {
             throw new PushRejectedException(400, "Encrypt cannot be decrypted: " + e.getMessage());
         }
         return new Verified(crypto, envelope, plaintext, parse(plaintext, "message"),
-                msgSignature.toLowerCase(Locale.ROOT), timestamp, nonce, now);
+                msgSignature.toLowerCase(Locale.ROOT), timestamp, nonce, now, sha256Hex(raw));
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     static Map<String, String> parse(String xml, String what) {

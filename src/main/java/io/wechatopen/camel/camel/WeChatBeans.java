@@ -37,6 +37,7 @@ import io.wechatopen.camel.health.StoreHealthCheck;
 import io.wechatopen.camel.health.TicketHealthCheck;
 import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
+import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
 import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
@@ -143,19 +144,22 @@ public final class WeChatBeans extends ServiceSupport {
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
 
-        this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens),
+        AdminEvents adminEvents = new AdminEvents(settings.adminToken(), componentAppids, pushStore, clock, mapper);
+
+        this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
-                        clock)),
+                        clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
                         settings.callback(), clock)),
-                new ComponentTokenRoutes(componentTokenManager),
+                new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize(), clock),
                 new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
-                        new MetricsEndpoint(meterRegistry, adminBearer)));
+                        new MetricsEndpoint(meterRegistry, adminBearer)),
+                new AdminEventRoutes(adminEvents));
     }
 
     /**

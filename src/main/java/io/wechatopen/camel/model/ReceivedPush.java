@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param timestamp the delivery's {@code timestamp} query value
  * @param nonce the delivery's {@code nonce} query value
  * @param receivedAt when this bundle received it
+ * @param bodyHash lowercase hex SHA-256 of the request body as received, which tells WeChat's re-delivery of this
+ *        push (same body) from a replay of its delivery key with another body; null when unknown (never equal)
  */
 public record ReceivedPush(ComponentPush push, String decryptedXml, String msgSignature, String timestamp,
-        String nonce, Instant receivedAt) {
+        String nonce, Instant receivedAt, String bodyHash) {
+
+    /** A push whose request body hash is unknown. */
+    public ReceivedPush(ComponentPush push, String decryptedXml, String msgSignature, String timestamp, String nonce,
+            Instant receivedAt) {
+        this(push, decryptedXml, msgSignature, timestamp, nonce, receivedAt, null);
+    }
 
     public ReceivedPush {
         Objects.requireNonNull(push, "push");

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 import io.wechatopen.camel.camel.AuthorizationPages;
 import io.wechatopen.camel.config.AuthorizeSettings;
@@ -30,6 +32,9 @@ import io.wechatopen.camel.token.SweepGuard;
  * </ul>
  */
 public final class AuthorizationRoutes extends RouteBuilder {
+
+    private static final int PAGE_THREADS = 20;
+    private static final int PAGE_QUEUE = 200;
 
     private final AuthorizationPages pages;
     private final AuthorizationEventProcessor events;
@@ -57,14 +62,24 @@ public final class AuthorizationRoutes extends RouteBuilder {
     public void configure() {
         ExecutorService refreshPool = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "wechat-authorizer-refresh", settings.refreshConcurrency());
+        // The pages wait for WeChat (api_create_preauthcode, api_query_auth): they run on their own bounded pool, so
+        // the HTTP server's threads stay free for the push intake, which must answer WeChat within 5 s. The netty
+        // consumer completes the reply asynchronously. When the pool and its queue are full a page fails at once
+        // (500) rather than holding an HTTP thread.
+        ExecutorService pagePool = getCamelContext().getExecutorServiceManager().newThreadPool(this,
+                "wechat-authorize-pages", new ThreadPoolProfileBuilder("wechat-authorize-pages").poolSize(PAGE_THREADS)
+                        .maxPoolSize(PAGE_THREADS).maxQueueSize(PAGE_QUEUE)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         // Errors go back to the calling HTTP route, whose wechat-callback-errors answers 500.
         from("direct:wechat-authorize-page-render").routeId("wechat-authorize-page-render")
                 .errorHandler(noErrorHandler())
+                .threads().executorService(pagePool)
                 .bean(pages, "entry");
         // Each start costs an api_create_preauthcode (WeChat counts them per day): bounded per client address and
         // overall; an excess start gets a 429 page instead of a WeChat call.
         from("direct:wechat-preauth-code-create").routeId("wechat-preauth-code-create")
                 .errorHandler(noErrorHandler())
+                .threads().executorService(pagePool)
                 .doTry()
                     .throttle(settings.startRatePerClient()).totalRequestsMode().timePeriodMillis(60_000)
                         .correlationExpression(method(pages, "clientAddress")).rejectExecution(true)
@@ -77,6 +92,7 @@ public final class AuthorizationRoutes extends RouteBuilder {
                 .end();
         from("direct:wechat-authorization-exchange").routeId("wechat-authorization-exchange")
                 .errorHandler(noErrorHandler())
+                .threads().executorService(pagePool)
                 .bean(pages, "callback").id("save-authorization");
 
         from("seda:wechat-authorization-event-handle").routeId("wechat-authorization-event-handle")

@@ -1,17 +1,26 @@
 package io.wechatopen.camel.routes;
 
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.wechatopen.camel.camel.ComponentPushIntake;
 
 /**
- * {@code direct:wechat-component-event-accept}: the work behind the 授权事件接收URL. In: the HTTP request (query
- * parameters as headers, XML body). Out: the push verified and stored, headers
- * {@code WeChatComponentAppid}, {@code WeChatInfoType}, {@code WeChatPushOutcome}; or a
- * {@link io.wechatopen.camel.camel.PushRejectedException} thrown back to the caller, whose
- * {@code wechat-callback-errors} turns it into the answer.
+ * The work behind the 授权事件接收URL:
+ * <ul>
+ * <li>{@code direct:wechat-component-event-accept}: in, the HTTP request (query parameters as headers, XML body).
+ * Out: the push verified and stored, headers {@code WeChatComponentAppid}, {@code WeChatInfoType},
+ * {@code WeChatPushOutcome}; or a {@link io.wechatopen.camel.camel.PushRejectedException} thrown back to the caller,
+ * whose {@code wechat-callback-errors} turns it into the answer.</li>
+ * <li>{@code direct:wechat-authorization-event-wake}: wakes the processing of stored authorization pushes
+ * ({@code seda:wechat-authorization-event-handle}) with at most one wake-up pending; never blocks and never fails,
+ * since the push is already stored and must be answered {@code success}.</li>
+ * </ul>
  */
 public final class ComponentEventRoutes extends RouteBuilder {
+
+    // One slot: wake-ups that arrive while one is pending are dropped, as the pending one processes them too.
+    private static final String WAKE_QUEUE = "seda:wechat-authorization-event-wake?size=1";
 
     private final ComponentPushIntake intake;
 
@@ -25,5 +34,22 @@ public final class ComponentEventRoutes extends RouteBuilder {
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers with the status.
                 .errorHandler(noErrorHandler())
                 .bean(intake, "accept").id("save-component-event");
+
+        from("direct:wechat-authorization-event-wake").routeId("wechat-authorization-event-wake")
+                .errorHandler(noErrorHandler())
+                .doTry()
+                    .to(WAKE_QUEUE + "&discardWhenFull=true&waitForTaskToComplete=Never")
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "io.wechatopen.camel.callback",
+                            "Could not wake the authorization push processing (the quartz schedule will run it): "
+                                    + "${exception.message}")
+                .end();
+
+        // Waits for the processing it started, so the single slot above fills again only meanwhile.
+        from(WAKE_QUEUE).routeId("wechat-authorization-event-relay")
+                .routeConfigurationId("wechat-schedule-errors")
+                .removeHeaders("*")
+                .setBody(constant(""))
+                .to("seda:wechat-authorization-event-handle?waitForTaskToComplete=Always&timeout=0");
     }
 }

@@ -15,8 +15,10 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.WeChatHttpException;
 import io.wechatopen.camel.camel.ApiTokens;
+import io.wechatopen.camel.camel.ComponentPushIntake;
 import io.wechatopen.camel.camel.PushRejectedException;
 import io.wechatopen.camel.config.ApiSettings;
+import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * The three error policies every route names in {@code routeConfigurationId}:
@@ -28,19 +30,26 @@ import io.wechatopen.camel.config.ApiSettings;
  * with a fresh one; every other errcode fails at once.</li>
  * <li>{@code wechat-callback-errors}: pushes from WeChat. Never redelivered (WeChat pushes again on its own);
  * a refused push gets its status (401/400/413) and a short reason, anything else (the database is down) 500, so
- * WeChat pushes again; all quickly. Also answers the admin endpoint's failures.</li>
+ * WeChat pushes again; all quickly. The 500 says "nothing was stored" only for a push whose store transaction did
+ * not commit; a failure after the push was stored (exchange property {@code WeChatPushStored}) is logged and
+ * answered {@code success}, since WeChat must not push it again. Each push's outcome is reported to
+ * {@link WeChatMetrics#pushReceived}. Also answers the pages' and admin endpoints' failures.</li>
  * <li>{@code wechat-schedule-errors}: scheduled upkeep. Logged at ERROR and handled; the next tick retries.</li>
  * </ul>
  * Logs carry exception messages only: no bodies, no message history (they may hold secrets or tokens).
  */
 public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
+    private static final String COMPONENT_EVENT_ROUTE = "wechat-component-event-receive";
+
     private final ApiSettings api;
     private final ApiTokens tokens;
+    private final WeChatMetrics metrics;
 
-    public WeChatRouteConfigurations(ApiSettings api, ApiTokens tokens) {
+    public WeChatRouteConfigurations(ApiSettings api, ApiTokens tokens, WeChatMetrics metrics) {
         this.api = api;
         this.tokens = tokens;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,14 +86,38 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
                 .log(LoggingLevel.WARN, "io.wechatopen.camel.callback",
                         "Refused push to ${routeId}: ${exception.message}"
                                 + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
-                .process(exchange -> reply(exchange,
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PushRejectedException.class).getStatus(),
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+                .process(exchange -> {
+                    int status = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PushRejectedException.class)
+                            .getStatus();
+                    reportPush(exchange, switch (status) {
+                        case 400 -> "malformed";
+                        case 413 -> "too_large";
+                        default -> "refused";
+                    });
+                    reply(exchange, status, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)
+                            .getMessage());
+                });
         callbackErrors.onException(Exception.class)
                 .handled(true)
-                .log(LoggingLevel.ERROR, "io.wechatopen.camel.callback", "${routeId} failed: ${exception.message}"
-                        + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
-                .process(exchange -> reply(exchange, 500, "temporarily unavailable; nothing was stored"));
+                .choice()
+                    .when(exchangeProperty(ComponentPushIntake.STORED).isEqualTo(true))
+                        // The push is durably stored: an error answer would only make WeChat push it again.
+                        .log(LoggingLevel.WARN, "io.wechatopen.camel.callback", "${routeId} failed after the push"
+                                + " was stored, answered success: ${exception.message}"
+                                + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
+                        .process(exchange -> reply(exchange, 200, "success"))
+                    .otherwise()
+                        .log(LoggingLevel.ERROR, "io.wechatopen.camel.callback", "${routeId} failed: "
+                                + "${exception.message}"
+                                + " (msg_signature=${header.msg_signature}, timestamp=${header.timestamp})")
+                        .process(exchange -> {
+                            reportPush(exchange, "error");
+                            // The property is set (false) by the push intake, whose one transaction did not commit.
+                            boolean nothingStored = exchange.getProperty(ComponentPushIntake.STORED) != null;
+                            reply(exchange, 500, nothingStored ? "temporarily unavailable; nothing was stored"
+                                    : "temporarily unavailable");
+                        })
+                .end();
 
         routeConfiguration("wechat-schedule-errors").onException(Exception.class)
                 .handled(true)
@@ -114,6 +147,13 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
     private static boolean isTransient(WeChatApiException e) {
         return e != null && e.isTransient();
+    }
+
+    private void reportPush(Exchange exchange, String outcome) {
+        if (COMPONENT_EVENT_ROUTE.equals(exchange.getFromRouteId())) {
+            String infoType = exchange.getMessage().getHeader(ComponentPushIntake.INFO_TYPE, String.class);
+            metrics.pushReceived(infoType == null ? "unknown" : infoType, outcome);
+        }
     }
 
     private static void reply(Exchange exchange, int status, String reason) {

@@ -32,7 +32,12 @@ import io.wechatopen.camel.model.StoredEvent;
  * <p>Authorization pushes ({@code authorized}, {@code updateauthorized}, {@code unauthorized}) are then processed:
  * {@link #markProcessed} sets status {@value #STATUS_PROCESSED}, {@link #markFailed} counts failed attempts in
  * {@code attempts} (with the last error in {@code last_error}) and sets status {@value #STATUS_FAILED} at the last
- * one. Ticket pushes and pushes of other types stay {@value #STATUS_RECEIVED}: they are recorded for audit only.
+ * one. Until then {@code next_attempt_at} holds when the next attempt is due, and {@link #findUnprocessed} returns
+ * only due events. Ticket pushes and pushes of other types stay {@value #STATUS_RECEIVED}: they are recorded for
+ * audit only.
+ *
+ * <p>The delivery key (component, msg_signature, timestamp, nonce) is unique; {@code body_hash} tells a re-delivery
+ * of the same request from a replay of its key with another body.
  *
  * <p>Thread-safe; every call takes its own connection from the pool.
  */
@@ -55,7 +60,9 @@ public final class JdbcPushStore implements PushStore {
 
     private static final String INSERT_EVENT = "INSERT INTO wechat_authorization_event (id, component_appid,"
             + " info_type, authorizer_appid, create_time, received_at, msg_signature, push_timestamp, push_nonce,"
-            + " payload, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " payload, status, body_hash, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT_BODY_HASH = "SELECT body_hash FROM wechat_authorization_event"
+            + " WHERE component_appid = ? AND msg_signature = ? AND push_timestamp = ? AND push_nonce = ?";
     private static final String UPDATE_TICKET = "UPDATE wechat_component SET verify_ticket = ?,"
             + " ticket_create_time = ?, ticket_received_at = ?, updated_at = ?"
             + " WHERE component_appid = ? AND (ticket_create_time IS NULL OR ticket_create_time < ?)";
@@ -64,7 +71,7 @@ public final class JdbcPushStore implements PushStore {
             + " ticket_create_time, ticket_received_at, updated_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SELECT_UNPROCESSED = "SELECT id, info_type, create_time, payload, attempts"
             + " FROM wechat_authorization_event WHERE component_appid = ? AND status = 'RECEIVED'"
-            + " AND info_type IN ('" + InfoType.AUTHORIZED + "', '" + InfoType.UPDATE_AUTHORIZED + "', '"
+            + " AND next_attempt_at <= ? AND info_type IN ('" + InfoType.AUTHORIZED + "', '" + InfoType.UPDATE_AUTHORIZED + "', '"
             + InfoType.UNAUTHORIZED + "') ORDER BY create_time, received_at, id LIMIT ?";
     private static final String MARK_PROCESSED = "UPDATE wechat_authorization_event SET status = 'PROCESSED',"
             + " processed_at = ? WHERE id = ? AND status = 'RECEIVED'";
@@ -73,7 +80,17 @@ public final class JdbcPushStore implements PushStore {
     private static final String MARK_FAILED = "UPDATE wechat_authorization_event"
             + " SET status = CASE WHEN attempts + 1 >= ? THEN 'FAILED' ELSE status END,"
             + " processed_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE processed_at END,"
-            + " last_error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
+            + " last_error = ?, next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
+    private static final String MARK_UNREADABLE = "UPDATE wechat_authorization_event SET status = 'FAILED',"
+            + " processed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
+    private static final String SELECT_BY_STATUS = "SELECT id, component_appid, info_type, authorizer_appid,"
+            + " create_time, status, attempts, last_error FROM wechat_authorization_event"
+            + " WHERE component_appid = ? AND status = ? ORDER BY create_time, received_at, id LIMIT ?";
+    private static final String RETRY_FAILED = "UPDATE wechat_authorization_event SET status = 'RECEIVED',"
+            + " attempts = 0, next_attempt_at = ?, processed_at = NULL"
+            + " WHERE id = ? AND component_appid = ? AND status = 'FAILED'";
+    private static final String EVENT_EXISTS = "SELECT 1 FROM wechat_authorization_event"
+            + " WHERE id = ? AND component_appid = ?";
     private static final String COUNT_EVENTS = "SELECT COUNT(*) FROM wechat_authorization_event"
             + " WHERE component_appid = ?";
 
@@ -111,12 +128,35 @@ public final class JdbcPushStore implements PushStore {
      * millisecond.
      *
      * @return {@link Outcome#TICKET_STORED} or {@link Outcome#TICKET_OLDER_KEPT_NEWER} for a ticket push,
-     *         {@link Outcome#EVENT_STORED} for any other
+     *         {@link Outcome#EVENT_STORED} for any other, {@link Outcome#ALREADY_RECORDED} for a re-delivery
      * @throws IllegalArgumentException when a ticket push has no {@value #TICKET_FIELD} field; nothing is written
      */
     @Override
     public Outcome record(ReceivedPush received) {
         Objects.requireNonNull(received, "received");
+        try {
+            return insert(received);
+        } catch (DuplicatePushException e) {
+            // The failed insert ended its transaction; compare the bodies in a new one.
+            String storedHash = JdbcSupport.read(dataSource, "Reading a recorded push's body hash", connection -> {
+                try (PreparedStatement select = connection.prepareStatement(SELECT_BODY_HASH)) {
+                    select.setString(1, received.push().componentAppid());
+                    select.setString(2, received.msgSignature());
+                    select.setString(3, received.timestamp());
+                    select.setString(4, received.nonce());
+                    try (ResultSet rs = select.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                }
+            });
+            if (received.bodyHash() != null && received.bodyHash().equals(storedHash)) {
+                return Outcome.ALREADY_RECORDED;
+            }
+            throw e;
+        }
+    }
+
+    private Outcome insert(ReceivedPush received) {
         ComponentPush push = received.push();
         String appid = push.componentAppid();
         String sealedTicket = null;
@@ -146,6 +186,8 @@ public final class JdbcPushStore implements PushStore {
                     insert.setString(9, received.nonce());
                     insert.setString(10, sealedPayload);
                     insert.setString(11, STATUS_RECEIVED);
+                    JdbcSupport.setNullableString(insert, 12, received.bodyHash());
+                    insert.setLong(13, received.receivedAt().toEpochMilli());
                 });
             } catch (SQLException e) {
                 // The only unique key a fresh UUID can meet is the delivery key: this delivery was recorded before.
@@ -203,13 +245,14 @@ public final class JdbcPushStore implements PushStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Ordered by {@code CreateTime}, then by reception, then by id. Each push is rebuilt from the opened payload
-     * ({@link SafeXml#parseFlat}) with the stored component appid, InfoType and CreateTime (to the millisecond).
+     * <p>Due means {@code next_attempt_at} is not later than this store's clock. Ordered by {@code CreateTime}, then
+     * by reception, then by id. Each push is rebuilt from the opened payload ({@link SafeXml#parseFlat}) with the
+     * stored component appid, InfoType and CreateTime (to the millisecond). A payload that cannot be opened (key
+     * removed from {@code wechat.store.encryption-key}, value altered) or parsed marks its event FAILED, with the
+     * reason in {@code last_error}, in a transaction of its own.
      *
      * @throws IllegalArgumentException when {@code limit} is below 1
-     * @throws StoreException when the database cannot be read, or a payload cannot be opened (key removed from
-     *         {@code wechat.store.encryption-key}, value altered) or parsed; the message names the event id, never the
-     *         payload
+     * @throws StoreException when the database cannot be read or written
      */
     @Override
     public List<StoredEvent> findUnprocessed(String componentAppid, int limit) {
@@ -217,37 +260,76 @@ public final class JdbcPushStore implements PushStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
-        return JdbcSupport.read(dataSource, "Reading unprocessed authorization pushes", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_UNPROCESSED)) {
-                statement.setString(1, componentAppid);
-                statement.setInt(2, limit);
-                try (ResultSet rs = statement.executeQuery()) {
-                    List<StoredEvent> events = new ArrayList<>();
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        Map<String, String> fields = openPayload(id, componentAppid, rs.getString(4));
-                        ComponentPush push = new ComponentPush(componentAppid, rs.getString(2),
-                                Instant.ofEpochMilli(rs.getLong(3)), fields);
-                        events.add(new StoredEvent(id, push, rs.getInt(5)));
+        long now = clock.millis();
+        List<SealedEvent> rows = JdbcSupport.read(dataSource, "Reading unprocessed authorization pushes",
+                connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(SELECT_UNPROCESSED)) {
+                        statement.setString(1, componentAppid);
+                        statement.setLong(2, now);
+                        statement.setInt(3, limit);
+                        try (ResultSet rs = statement.executeQuery()) {
+                            List<SealedEvent> sealed = new ArrayList<>();
+                            while (rs.next()) {
+                                sealed.add(new SealedEvent(rs.getString(1), rs.getString(2), rs.getLong(3),
+                                        rs.getString(4), rs.getInt(5)));
+                            }
+                            return sealed;
+                        }
                     }
-                    return events;
-                }
+                });
+        List<StoredEvent> events = new ArrayList<>();
+        for (SealedEvent row : rows) {
+            Map<String, String> fields;
+            try {
+                fields = openPayload(componentAppid, row.sealedPayload());
+            } catch (UnreadablePayloadException e) {
+                markUnreadable(row.id(), e.getMessage());
+                continue;
             }
-        });
+            ComponentPush push = new ComponentPush(componentAppid, row.infoType(),
+                    Instant.ofEpochMilli(row.createTime()), fields);
+            events.add(new StoredEvent(row.id(), push, row.attempts()));
+        }
+        return events;
     }
 
-    private Map<String, String> openPayload(String eventId, String componentAppid, String sealedPayload) {
+    private record SealedEvent(String id, String infoType, long createTime, String sealedPayload, int attempts) {
+    }
+
+    /** A payload that can never be processed; the message names no secret. */
+    private static final class UnreadablePayloadException extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        UnreadablePayloadException(String message) {
+            super(message);
+        }
+    }
+
+    private Map<String, String> openPayload(String componentAppid, String sealedPayload)
+            throws UnreadablePayloadException {
         String xml;
         try {
             xml = sealer.open(sealedPayload, payloadContext(componentAppid));
         } catch (StoreException e) {
-            throw new StoreException("Payload of event " + eventId + " cannot be opened: " + e.getMessage(), e);
+            // SecretSealer's messages name the format or key id, never the value.
+            throw new UnreadablePayloadException("payload cannot be opened: " + e.getMessage());
         }
         try {
             return SafeXml.parseFlat(xml);
         } catch (MalformedMessageException e) {
-            throw new StoreException("Payload of event " + eventId + " is not a flat WeChat XML message", e);
+            throw new UnreadablePayloadException("payload is not a flat WeChat XML message");
         }
+    }
+
+    private void markUnreadable(String eventId, String reason) {
+        long now = clock.millis();
+        JdbcSupport.inTransaction(dataSource, "Marking an unreadable push failed",
+                connection -> JdbcSupport.execute(connection, MARK_UNREADABLE, update -> {
+                    update.setLong(1, now);
+                    update.setString(2, cut(reason));
+                    update.setString(3, eventId);
+                }));
     }
 
     /**
@@ -275,17 +357,18 @@ public final class JdbcPushStore implements PushStore {
      *
      * <p>Increments {@code attempts} and keeps {@code error} (cut to {@value #MAX_ERROR_LENGTH} characters) in
      * {@code last_error}; when {@code attempts} reaches {@code maxAttempts} the status becomes
-     * {@value #STATUS_FAILED} and {@code processed_at} is set to {@code at}. An event that is unknown or no longer
-     * RECEIVED is left as it is.
+     * {@value #STATUS_FAILED} and {@code processed_at} is set to {@code at}; otherwise the event is due again at
+     * {@code nextAttemptAt}. An event that is unknown or no longer RECEIVED is left as it is.
      *
      * @param error a message without secrets, or null
      * @throws IllegalArgumentException when {@code maxAttempts} is below 1
      * @throws StoreException when the database cannot be written
      */
     @Override
-    public void markFailed(String eventId, Instant at, String error, int maxAttempts) {
+    public void markFailed(String eventId, Instant at, String error, int maxAttempts, Instant nextAttemptAt) {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
@@ -296,8 +379,71 @@ public final class JdbcPushStore implements PushStore {
                     update.setInt(2, maxAttempts);
                     update.setLong(3, at.toEpochMilli());
                     JdbcSupport.setNullableString(update, 4, kept);
-                    update.setString(5, eventId);
+                    update.setLong(5, nextAttemptAt.toEpochMilli());
+                    update.setString(6, eventId);
                 }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     * @throws StoreException when the database cannot be read
+     */
+    @Override
+    public List<EventSummary> findByStatus(String componentAppid, String status, int limit) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(status, "status");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return JdbcSupport.read(dataSource, "Listing recorded pushes", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_BY_STATUS)) {
+                statement.setString(1, componentAppid);
+                statement.setString(2, status);
+                statement.setInt(3, limit);
+                try (ResultSet rs = statement.executeQuery()) {
+                    List<EventSummary> events = new ArrayList<>();
+                    while (rs.next()) {
+                        events.add(new EventSummary(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getInt(7),
+                                rs.getString(8)));
+                    }
+                    return events;
+                }
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code last_error} is kept, as the history of the failure.
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    @Override
+    public RetryOutcome retryFailed(String componentAppid, String eventId, Instant now) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(now, "now");
+        return JdbcSupport.inTransaction(dataSource, "Retrying a failed push", connection -> {
+            int updated = JdbcSupport.execute(connection, RETRY_FAILED, update -> {
+                update.setLong(1, now.toEpochMilli());
+                update.setString(2, eventId);
+                update.setString(3, componentAppid);
+            });
+            if (updated > 0) {
+                return RetryOutcome.RETRIED;
+            }
+            try (PreparedStatement exists = connection.prepareStatement(EVENT_EXISTS)) {
+                exists.setString(1, eventId);
+                exists.setString(2, componentAppid);
+                try (ResultSet rs = exists.executeQuery()) {
+                    return rs.next() ? RetryOutcome.NOT_FAILED : RetryOutcome.UNKNOWN;
+                }
+            }
+        });
     }
 
     private static String cut(String error) {

@@ -6,7 +6,10 @@ import java.util.List;
 import io.wechatopen.camel.model.ReceivedPush;
 import io.wechatopen.camel.model.StoredEvent;
 
-/** Records every accepted push in {@code wechat_authorization_event}, and a ticket push's ticket, atomically. */
+/**
+ * Records every accepted push in {@code wechat_authorization_event}, and a ticket push's ticket, atomically; hands
+ * the authorization pushes out for processing with back-off, and lets an operator list and retry failed ones.
+ */
 public interface PushStore {
 
     /** What {@link #record(ReceivedPush)} did with a push. */
@@ -16,15 +19,48 @@ public interface PushStore {
         /** A ticket push older (by CreateTime) than the stored ticket: recorded, the newer ticket kept. */
         TICKET_OLDER_KEPT_NEWER,
         /** Any other push: recorded for processing. */
-        EVENT_STORED
+        EVENT_STORED,
+        /**
+         * The same delivery (delivery key and body hash) was recorded before: WeChat delivered it again because our
+         * answer was lost. Nothing was written.
+         */
+        ALREADY_RECORDED
+    }
+
+    /** What {@link #retryFailed} did. */
+    enum RetryOutcome {
+        /** The event was FAILED and is now RECEIVED, due at once, with its attempts reset. */
+        RETRIED,
+        /** The event exists but is not FAILED; nothing changed. */
+        NOT_FAILED,
+        /** No event of that component has that id. */
+        UNKNOWN
+    }
+
+    /**
+     * A recorded push as an operator sees it: never the payload.
+     *
+     * @param id the event row's id
+     * @param componentAppid the component it was pushed to
+     * @param infoType its InfoType
+     * @param authorizerAppid its AuthorizerAppid, or null
+     * @param createTime WeChat's CreateTime
+     * @param status RECEIVED, PROCESSED or FAILED
+     * @param attempts failed processing attempts so far
+     * @param lastError the last failure's secret-free message, or null
+     */
+    record EventSummary(String id, String componentAppid, String infoType, String authorizerAppid, Instant createTime,
+            String status, int attempts, String lastError) {
     }
 
     /**
      * Inserts the event row and, for a {@code component_verify_ticket} push, stores the ticket in
      * {@code wechat_component} unless a newer one (by CreateTime) is stored; all in one transaction.
      *
-     * @throws DuplicatePushException when the same delivery (msg_signature, timestamp, nonce) was recorded before;
-     *         nothing is written then
+     * @return what was stored; {@link Outcome#ALREADY_RECORDED} when this exact delivery (same msg_signature,
+     *         timestamp, nonce and body hash) was recorded before, and nothing is written then
+     * @throws DuplicatePushException when the same delivery key (msg_signature, timestamp, nonce) was recorded before
+     *         with another body, or with no body hash; nothing is written then
      * @throws StoreException when the database cannot be written; nothing is written then
      */
     Outcome record(ReceivedPush push);
@@ -33,8 +69,11 @@ public interface PushStore {
     long countEvents(String componentAppid);
 
     /**
-     * @return at most {@code limit} authorization pushes (authorized, updateauthorized, unauthorized) still in status
-     *         RECEIVED, oldest CreateTime first, payload opened
+     * The authorization pushes (authorized, updateauthorized, unauthorized) of a component that are RECEIVED and
+     * due (their next attempt is not later than now), oldest CreateTime first, payload opened. A push whose payload
+     * cannot be opened or parsed is marked FAILED with the reason (no secret) and left out; the others are returned.
+     *
+     * @return at most {@code limit} events
      */
     List<StoredEvent> findUnprocessed(String componentAppid, int limit);
 
@@ -43,7 +82,23 @@ public interface PushStore {
 
     /**
      * Records a failed processing attempt ({@code error} is a secret-free message); after {@code maxAttempts}
-     * the status becomes FAILED and the event is no longer returned by {@link #findUnprocessed}.
+     * the status becomes FAILED and the event is no longer returned by {@link #findUnprocessed}; before that the
+     * next attempt is due at {@code nextAttemptAt}.
      */
-    void markFailed(String eventId, Instant at, String error, int maxAttempts);
+    void markFailed(String eventId, Instant at, String error, int maxAttempts, Instant nextAttemptAt);
+
+    /**
+     * The recorded pushes of a component in a status, oldest CreateTime first.
+     *
+     * @param status RECEIVED, PROCESSED or FAILED
+     * @return at most {@code limit} summaries, without payloads
+     */
+    List<EventSummary> findByStatus(String componentAppid, String status, int limit);
+
+    /**
+     * An operator retries a FAILED event: it becomes RECEIVED, due at {@code now}, with its attempts reset.
+     *
+     * @return what happened; only an event of {@code componentAppid} is considered
+     */
+    RetryOutcome retryFailed(String componentAppid, String eventId, Instant now);
 }

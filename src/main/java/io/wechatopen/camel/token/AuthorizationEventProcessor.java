@@ -1,6 +1,7 @@
 package io.wechatopen.camel.token;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,12 +20,19 @@ import io.wechatopen.camel.store.PushStore;
  * Processes the authorization pushes the intake stored, after WeChat got its {@code success}: {@code authorized}
  * exchanges the code unless the browser callback already did; {@code updateauthorized} exchanges the new code
  * (new func_info); {@code unauthorized} marks the account UNAUTHORIZED and purges its tokens. Each event is marked
- * processed afterwards; a failed one is retried on later runs up to {@value #MAX_ATTEMPTS} times. Safe to run on
- * several instances at once (exchanges are claimed per code, status changes carry the push's CreateTime).
+ * processed afterwards. A failure that may pass (WeChat unreachable, an exchange whose outcome is unknown, the
+ * database) is retried after an exponential back-off ({@link #FIRST_RETRY} doubling up to {@link #MAX_RETRY}), up
+ * to {@value #MAX_ATTEMPTS} attempts, i.e. for hours; a definitive one (WeChat refused the code, the push lacks a
+ * field) marks the event FAILED at once, and so does a payload that cannot be read (see
+ * {@link PushStore#findUnprocessed}). An operator can retry FAILED events. Safe to run on several instances at once
+ * (exchanges are claimed per code, status changes carry the push's CreateTime).
  */
 public final class AuthorizationEventProcessor {
 
-    static final int MAX_ATTEMPTS = 5;
+    /** Attempts of one event: with the back-off below, about three and a half hours of WeChat outage. */
+    static final int MAX_ATTEMPTS = 24;
+    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    static final Duration MAX_RETRY = Duration.ofMinutes(10);
     private static final int BATCH = 100;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationEventProcessor.class);
 
@@ -57,21 +65,33 @@ public final class AuthorizationEventProcessor {
                 pushes.markProcessed(event.id(), clock.instant());
                 done++;
             } catch (AuthorizationFailedException e) {
-                if (e.isTransient()) {
-                    pushes.markFailed(event.id(), clock.instant(), e.getMessage(), MAX_ATTEMPTS);
-                } else {
-                    // WeChat refused the code (expired, invalid): retrying cannot help.
-                    pushes.markFailed(event.id(), clock.instant(), e.getMessage(), 1);
-                }
-                LOG.warn("{} push for {} (component {}) failed: {}", event.push().infoType(),
-                        event.push().authorizerAppid().orElse("-"), componentAppid, e.getMessage());
+                // A definitive refusal of the code (expired, invalid): retrying cannot help.
+                failed(event, e.getMessage(), !e.isTransient());
+            } catch (IllegalArgumentException e) {
+                // The push lacks a field it needs: it will never do.
+                failed(event, e.getMessage(), true);
             } catch (RuntimeException e) {
-                pushes.markFailed(event.id(), clock.instant(), e.getMessage(), MAX_ATTEMPTS);
-                LOG.warn("{} push for {} (component {}) failed: {}", event.push().infoType(),
-                        event.push().authorizerAppid().orElse("-"), componentAppid, e.getMessage());
+                failed(event, e.getMessage(), false);
             }
         }
         return done;
+    }
+
+    private void failed(StoredEvent event, String error, boolean definitive) {
+        Instant now = clock.instant();
+        Instant next = now.plus(retryDelay(event.attempts()));
+        pushes.markFailed(event.id(), now, error, definitive ? 1 : MAX_ATTEMPTS, next);
+        LOG.warn("{} push for {} (component {}) failed{}: {}", event.push().infoType(),
+                event.push().authorizerAppid().orElse("-"), event.push().componentAppid(),
+                definitive ? "" : ", attempt " + (event.attempts() + 1) + " of " + MAX_ATTEMPTS + ", next at " + next,
+                error);
+    }
+
+    /** The delay after the {@code (failedBefore + 1)}th failed attempt. */
+    static Duration retryDelay(int failedBefore) {
+        int doublings = Math.min(failedBefore, 10);
+        Duration delay = FIRST_RETRY.multipliedBy(1L << doublings);
+        return delay.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay;
     }
 
     private void process(ComponentPush push) {

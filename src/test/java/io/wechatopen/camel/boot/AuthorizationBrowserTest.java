@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -25,6 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
@@ -32,6 +34,7 @@ import io.wechatopen.camel.support.RunningBundle;
  * authorization page, approve as a test account, our result page naming the account; then the database holds the
  * authorization and the admin status counts it with a valid token.
  */
+@ExtendWith(NettyLeakCheck.class)
 class AuthorizationBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -20,6 +20,7 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -32,6 +33,7 @@ import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizationStateStore;
 import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.support.LogCapture;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.token.Hashes;
 
@@ -39,6 +41,7 @@ import io.wechatopen.camel.token.Hashes;
  * The authorization flow and the authorizer token upkeep against the sandbox, without a browser: the merchant
  * approves through the sandbox's control API, which also sends the {@code authorized} push.
  */
+@ExtendWith(NettyLeakCheck.class)
 class AuthorizationFlowTest {
 
     private RunningBundle bundle;

@@ -10,15 +10,18 @@ import java.util.Map;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
  * How the component token upkeep reacts to WeChat's answers, driven through the sandbox's fault injection. The
  * sandbox's own timer push and the schedule are put off, so each test decides when the ticket arrives.
  */
+@ExtendWith(NettyLeakCheck.class)
 class ComponentTokenErrcodeReactionsTest {
 
     private RunningBundle bundle;

@@ -12,16 +12,19 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.crypto.EncryptedPush;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
  * The database goes away: a push is answered 500 (so WeChat pushes it again) and nothing is half-written; the
  * admin status answers 500 too instead of hanging or showing stale data.
  */
+@ExtendWith(NettyLeakCheck.class)
 class DatabaseOutageTest {
 
     @Test

@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.wechatopen.camel.crypto.EncryptedPush;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.support.TestPushes;
 
@@ -20,6 +22,7 @@ import io.wechatopen.camel.support.TestPushes;
  * Two platforms in one deployment: each push is verified with its own platform's credentials and lands in that
  * platform's row; a failure of one platform does not touch the other.
  */
+@ExtendWith(NettyLeakCheck.class)
 class MultiComponentTest {
 
     private static final String SECOND = "wx00000000000000b2";

@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.wechatopen.camel.model.ComponentVerifyTicket;
 import io.wechatopen.camel.store.TicketStore;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.token.ComponentTokenManager;
 
@@ -19,6 +21,7 @@ import io.wechatopen.camel.token.ComponentTokenManager;
  * The run command's whole flow on one machine: the sandbox pushes an encrypted ticket, the bundle stores it and
  * obtains a component token from the sandbox at once; the admin status shows ages and expiries, never values.
  */
+@ExtendWith(NettyLeakCheck.class)
 class StandaloneEndToEndTest {
 
     @Test

@@ -13,9 +13,11 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.support.TestPushes;
 
@@ -23,6 +25,7 @@ import io.wechatopen.camel.support.TestPushes;
  * The YAML route {@code wechat-account-message-receive}: an authorized account's messages are verified, decrypted
  * and handed to {@code seda:wechat-account-message-received}; bad ones are refused with their status.
  */
+@ExtendWith(NettyLeakCheck.class)
 class WeChatAccountMessageReceiveRouteTest {
 
     private static final String ACCOUNT = "wx1000000000000001";

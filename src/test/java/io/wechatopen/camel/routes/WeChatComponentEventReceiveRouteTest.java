@@ -10,11 +10,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.wechatopen.camel.crypto.EncryptedPush;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 import io.wechatopen.camel.support.TestPushes;
 
@@ -22,6 +24,7 @@ import io.wechatopen.camel.support.TestPushes;
  * The YAML route {@code wechat-component-event-receive} from {@code routes/}, over real HTTP: every accepted push is
  * answered {@code success} once stored; every refused one gets its status and leaves no row behind.
  */
+@ExtendWith(NettyLeakCheck.class)
 class WeChatComponentEventReceiveRouteTest {
 
     private static RunningBundle bundle;
@@ -146,12 +149,28 @@ class WeChatComponentEventReceiveRouteTest {
     }
 
     @Test
-    void pushWhenReplayedThen401AndStoredOnce() throws Exception {
+    void pushWhenDeliveredAgainWithSameBodyThenSuccessAndStoredOnce() throws Exception {
+        // Issue 6, item 8: WeChat pushes again when our answer was lost; a 401 would make it retry in vain.
+        EncryptedPush push = pushes.ticket("ticket@@@delivered-twice", Instant.now());
+        assertThat(send(push).body()).isEqualTo("success");
+
+        HttpResponse<String> again = send(push);
+
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("success");
+        assertThat(eventRows()).isEqualTo(events + 1);
+    }
+
+    @Test
+    void pushWhenReplayedWithAnotherBodyThen401AndStoredOnce() throws Exception {
         EncryptedPush push = pushes.ticket("ticket@@@replayed", Instant.now());
         assertThat(send(push).body()).isEqualTo("success");
         events = eventRows();
+        // Same query and Encrypt (so the signature still verifies), another body.
+        EncryptedPush altered = new EncryptedPush(push.timestamp(), push.nonce(), push.signature(),
+                push.msgSignature(), push.body().replace("</xml>", "<ToUserName>gh_other</ToUserName></xml>"));
 
-        assertRefused(send(push), 401);
+        assertRefused(send(altered), 401);
     }
 
     @Test

@@ -64,6 +64,7 @@ import io.wechatopen.camel.store.AuthorizationStateStore.Consumed;
 import io.wechatopen.camel.store.PushStore.Outcome;
 import io.wechatopen.camel.store.TestDatabases.Db;
 import io.wechatopen.camel.store.TestDatabases.Vendor;
+import io.wechatopen.camel.support.MutableClock;
 
 /**
  * The contract of the {@code Jdbc*} stores and of {@link StoreMigrations}, run once per database by a concrete
@@ -138,14 +139,14 @@ abstract class JdbcStoreTestSupport {
     @Test
     void migrateWhenRunTwiceThenSecondRunAppliesNothing() throws SQLException {
         try (Db fresh = TestDatabases.empty(vendor())) {
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(2);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(3);
             assertThat(StoreMigrations.migrate(fresh.dataSource())).isZero();
 
             for (String table : List.of("wechat_component", "wechat_authorizer", "wechat_authorization_event",
                     "wechat_authorization_state", "wechat_authorization_code")) {
                 assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            for (String version : List.of("1", "2")) {
+            for (String version : List.of("1", "2", "3")) {
                 assertThat(count(fresh.dataSource(),
                         "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
                                 + " = '" + version + "' AND " + quoted("success") + " = " + trueLiteral()))
@@ -159,14 +160,14 @@ abstract class JdbcStoreTestSupport {
         try (Db fresh = TestDatabases.empty(vendor())) {
             update(fresh.dataSource(), "CREATE TABLE other_application_data (id INTEGER NOT NULL PRIMARY KEY)");
 
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(2);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(3);
             assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_component")).isZero();
             assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_authorization_code")).isZero();
         }
     }
 
     @Test
-    void migrateWhenDatabaseAtV1ThenV2AppliedAndRowsKept() throws SQLException {
+    void migrateWhenDatabaseAtV1ThenLaterVersionsAppliedAndRowsKept() throws SQLException {
         try (Db fresh = TestDatabases.empty(vendor())) {
             DataSource v1 = fresh.dataSource();
             assertThat(StoreMigrations.migrate(v1, MigrationVersion.fromVersion("1"))).isEqualTo(1);
@@ -176,9 +177,15 @@ abstract class JdbcStoreTestSupport {
                     + " '" + sealer.seal("refresh-v1", JdbcAuthorizerStore.refreshTokenContext(COMPONENT_APPID, "wxv1"))
                     + "', '[3]', '{}', " + v1UpdatedAt + ", 4)");
             ReceivedPush push = authorizedPush(COMPONENT_APPID, "code-v1", T0);
-            new JdbcPushStore(v1, sealer, CLOCK).record(push);
+            update(v1, "INSERT INTO wechat_authorization_event (id, component_appid, info_type, authorizer_appid,"
+                    + " create_time, received_at, msg_signature, push_timestamp, push_nonce, payload, status) VALUES"
+                    + " ('v1-event', '" + COMPONENT_APPID + "', 'authorized', '" + StoredPushes.AUTHORIZER_APPID
+                    + "', " + T0.toEpochMilli() + ", " + T0.plusSeconds(1).toEpochMilli() + ", '"
+                    + push.msgSignature() + "', '" + push.timestamp() + "', '" + push.nonce() + "', '"
+                    + sealer.seal(push.decryptedXml(), JdbcPushStore.payloadContext(COMPONENT_APPID))
+                    + "', 'RECEIVED')");
 
-            assertThat(StoreMigrations.migrate(v1)).isEqualTo(1);
+            assertThat(StoreMigrations.migrate(v1)).isEqualTo(2);
 
             JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(v1, sealer, CLOCK);
             assertThat(authorizers.find(COMPONENT_APPID, "wxv1")).get()
@@ -1382,17 +1389,17 @@ abstract class JdbcStoreTestSupport {
                 T0.plusSeconds(1)));
         String id = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
 
-        pushStore.markFailed(id, T0.plusSeconds(10), "errcode 61010", 3);
+        pushStore.markFailed(id, T0.plusSeconds(10), "errcode 61010", 3, T0.plusSeconds(10));
         assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).singleElement()
                 .returns(1, StoredEvent::attempts);
-        pushStore.markFailed(id, T0.plusSeconds(20), "e".repeat(600), 3);
+        pushStore.markFailed(id, T0.plusSeconds(20), "e".repeat(600), 3, T0.plusSeconds(20));
         assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).singleElement()
                 .returns(2, StoredEvent::attempts);
         assertThat(rawString("SELECT last_error FROM wechat_authorization_event WHERE id = ?", id))
                 .isEqualTo("e".repeat(JdbcPushStore.MAX_ERROR_LENGTH));
         assertThat(rawLongOrNull("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", id)).isNull();
 
-        pushStore.markFailed(id, T0.plusSeconds(30), "timeout", 3);
+        pushStore.markFailed(id, T0.plusSeconds(30), "timeout", 3, T0.plusSeconds(30));
 
         assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
         assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", id))
@@ -1402,7 +1409,7 @@ abstract class JdbcStoreTestSupport {
         assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isEqualTo(3);
         assertThat(rawLong("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", id))
                 .isEqualTo(T0.plusSeconds(30).toEpochMilli());
-        pushStore.markFailed(id, T0.plusSeconds(40), "again", 3);
+        pushStore.markFailed(id, T0.plusSeconds(40), "again", 3, T0.plusSeconds(40));
         assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isEqualTo(3);
         assertThat(pushStore.markProcessed(id, T0.plusSeconds(50))).isFalse();
     }
@@ -1414,11 +1421,125 @@ abstract class JdbcStoreTestSupport {
         String id = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
         pushStore.markProcessed(id, T0.plusSeconds(5));
 
-        pushStore.markFailed(id, T0.plusSeconds(10), "late failure", 1);
+        pushStore.markFailed(id, T0.plusSeconds(10), "late failure", 1, T0.plusSeconds(10));
 
         assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", id))
                 .isEqualTo(JdbcPushStore.STATUS_PROCESSED);
         assertThat(rawLong("SELECT attempts FROM wechat_authorization_event WHERE id = ?", id)).isZero();
+    }
+
+    @Test
+    void recordWhenSameDeliveryAndSameBodyAgainThenAlreadyRecordedAndOneEvent() {
+        // Issue 6, item 8: WeChat re-delivers a push whose answer was lost; it is answered success, stored once.
+        ReceivedPush push = withBodyHash(authorizedPush(COMPONENT_APPID, "code-once", T0), "a".repeat(64));
+        assertThat(pushStore.record(push)).isEqualTo(Outcome.EVENT_STORED);
+
+        assertThat(pushStore.record(push)).isEqualTo(Outcome.ALREADY_RECORDED);
+
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(1);
+        assertThat(rawString("SELECT body_hash FROM wechat_authorization_event WHERE component_appid = ?",
+                COMPONENT_APPID)).isEqualTo("a".repeat(64));
+    }
+
+    @Test
+    void recordWhenSameDeliveryWithAnotherBodyThenDuplicatePushExceptionAndTicketKept() {
+        // Issue 6, item 8: a replay of the delivery key with another body is still refused.
+        ReceivedPush original = withBodyHash(ticketPush(COMPONENT_APPID, "ticket-original", T0), "a".repeat(64));
+        pushStore.record(original);
+        ReceivedPush forged = new ReceivedPush(
+                ticketPush(COMPONENT_APPID, "ticket-forged", T0.plusSeconds(600)).push(), "<xml/>",
+                original.msgSignature(), original.timestamp(), original.nonce(), T0.plusSeconds(601),
+                "b".repeat(64));
+
+        assertThatThrownBy(() -> pushStore.record(forged)).isInstanceOf(DuplicatePushException.class);
+
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(1);
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).get().returns("ticket-original",
+                ComponentVerifyTicket::ticket);
+    }
+
+    @Test
+    void findUnprocessedWhenPayloadsUnreadableThenThoseFailedWithReasonAndOthersReturned() {
+        // Issue 6, item 6: one unreadable row used to make every later read throw, so nothing was processed again.
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0,
+                T0.plusSeconds(1)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa2", null, T0.plusSeconds(1),
+                T0.plusSeconds(2)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa3", null, T0.plusSeconds(2),
+                T0.plusSeconds(3)));
+        List<StoredEvent> all = pushStore.findUnprocessed(COMPONENT_APPID, 10);
+        String removedKey = all.get(0).id();
+        String notXml = all.get(1).id();
+        String context = JdbcPushStore.payloadContext(COMPONENT_APPID);
+        updateEvent("payload", SecretSealer.fromKeys("gone:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=")
+                .seal("<xml><AuthorizationCode>secret-code</AuthorizationCode></xml>", context), removedKey);
+        updateEvent("payload", sealer.seal("secret-code, not XML", context), notXml);
+
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).singleElement()
+                .returns(all.get(2).id(), StoredEvent::id);
+
+        assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", removedKey))
+                .isEqualTo(JdbcPushStore.STATUS_FAILED);
+        assertThat(rawString("SELECT last_error FROM wechat_authorization_event WHERE id = ?", removedKey))
+                .contains("cannot be opened").contains("unknown key id gone").doesNotContain("secret-code");
+        assertThat(rawString("SELECT status FROM wechat_authorization_event WHERE id = ?", notXml))
+                .isEqualTo(JdbcPushStore.STATUS_FAILED);
+        assertThat(rawString("SELECT last_error FROM wechat_authorization_event WHERE id = ?", notXml))
+                .contains("not a flat WeChat XML message").doesNotContain("secret-code");
+        assertThat(pushStore.findByStatus(COMPONENT_APPID, JdbcPushStore.STATUS_FAILED, 10))
+                .extracting(PushStore.EventSummary::id).containsExactly(removedKey, notXml);
+    }
+
+    @Test
+    void findUnprocessedWhenNextAttemptLaterThenNotReturnedUntilDue() {
+        // Issue 6, item 6: a failed attempt is retried after its back-off, not at every run.
+        MutableClock clock = new MutableClock(T0.plusSeconds(10));
+        JdbcPushStore store = new JdbcPushStore(dataSource, sealer, clock);
+        store.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0,
+                T0.plusSeconds(1)));
+        String id = store.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
+
+        store.markFailed(id, T0.plusSeconds(10), "WeChat unreachable", 24, T0.plusSeconds(40));
+
+        assertThat(store.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(store.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.findUnprocessed(COMPONENT_APPID, 10)).singleElement().returns(1, StoredEvent::attempts);
+    }
+
+    @Test
+    void retryFailedWhenFailedThenReceivedDueNowWithAttemptsResetElseNotFailedOrUnknown() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0,
+                T0.plusSeconds(1)));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa2", null, T0.plusSeconds(1),
+                T0.plusSeconds(2)));
+        List<StoredEvent> events = pushStore.findUnprocessed(COMPONENT_APPID, 10);
+        String failed = events.get(0).id();
+        String received = events.get(1).id();
+        pushStore.markFailed(failed, T0.plusSeconds(10), "errcode 61010", 1, T0.plusSeconds(40));
+        assertThat(pushStore.findByStatus(COMPONENT_APPID, JdbcPushStore.STATUS_FAILED, 10)).singleElement()
+                .returns(failed, PushStore.EventSummary::id)
+                .returns(InfoType.AUTHORIZED, PushStore.EventSummary::infoType)
+                .returns("wxa1", PushStore.EventSummary::authorizerAppid)
+                .returns(T0, PushStore.EventSummary::createTime)
+                .returns(1, PushStore.EventSummary::attempts)
+                .returns("errcode 61010", PushStore.EventSummary::lastError);
+
+        assertThat(pushStore.retryFailed(OTHER_APPID, failed, T0.plusSeconds(60)))
+                .isEqualTo(PushStore.RetryOutcome.UNKNOWN);
+        assertThat(pushStore.retryFailed(COMPONENT_APPID, "no-such-event", T0.plusSeconds(60)))
+                .isEqualTo(PushStore.RetryOutcome.UNKNOWN);
+        assertThat(pushStore.retryFailed(COMPONENT_APPID, received, T0.plusSeconds(60)))
+                .isEqualTo(PushStore.RetryOutcome.NOT_FAILED);
+        assertThat(pushStore.retryFailed(COMPONENT_APPID, failed, T0.plusSeconds(60)))
+                .isEqualTo(PushStore.RetryOutcome.RETRIED);
+
+        assertThat(pushStore.findByStatus(COMPONENT_APPID, JdbcPushStore.STATUS_FAILED, 10)).isEmpty();
+        assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).extracting(StoredEvent::id, StoredEvent::attempts)
+                .containsExactly(tuple(failed, 0), tuple(received, 0));
+        assertThat(rawLongOrNull("SELECT processed_at FROM wechat_authorization_event WHERE id = ?", failed))
+                .isNull();
     }
 
     @Test
@@ -1430,6 +1551,23 @@ abstract class JdbcStoreTestSupport {
     }
 
     // --- helpers
+
+    private static ReceivedPush withBodyHash(ReceivedPush push, String bodyHash) {
+        return new ReceivedPush(push.push(), push.decryptedXml(), push.msgSignature(), push.timestamp(),
+                push.nonce(), push.receivedAt(), bodyHash);
+    }
+
+    private void updateEvent(String column, String value, String id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE wechat_authorization_event SET " + column + " = ? WHERE id = ?")) {
+            update.setString(1, value);
+            update.setString(2, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private void saveAuthorization(String authorizerAppid, String accessToken, Instant expiresAt,
             String refreshToken) {
