@@ -127,6 +127,15 @@ public final class AuthorizationExchanger {
         Claim claim = existing.get();
         if (claim.status() == AuthorizationCodeStore.Status.PENDING) {
             claim = awaitOther(claim);
+            if (claim.status() == AuthorizationCodeStore.Status.PENDING && isStale(claim)) {
+                // Its holder died: the claim turns UNKNOWN (or, released meanwhile, is ours to exchange).
+                claimedAt = clock.instant();
+                Optional<Claim> again = codes.claim(componentAppid, codeHash, claimedAt, staleClaim);
+                if (again.isEmpty()) {
+                    return queryAuth(componentAppid, code, codeHash, claimedAt, hint);
+                }
+                claim = again.get();
+            }
         }
         return switch (claim.status()) {
             case DONE -> authorizers.find(componentAppid, claim.authorizerAppid()).orElseThrow(
@@ -315,12 +324,18 @@ public final class AuthorizationExchanger {
         }
     }
 
+    private boolean isStale(Claim claim) {
+        return claim.claimedAt().plus(staleClaim).isBefore(clock.instant());
+    }
+
     private Claim awaitOther(Claim claim) {
         long deadline = System.nanoTime() + WAIT_FOR_OTHER.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(20);
         Claim current = claim;
-        // Another caller holds the claim: poll its outcome (it completes within one api_query_auth call).
-        while (current.status() == AuthorizationCodeStore.Status.PENDING && System.nanoTime() < deadline) {
+        // Another caller holds the claim: poll its outcome (it completes within one api_query_auth call), until its
+        // holder is taken for dead.
+        while (current.status() == AuthorizationCodeStore.Status.PENDING && !isStale(current)
+                && System.nanoTime() < deadline) {
             LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(500));
             current = codes.find(claim.componentAppid(), claim.codeHash()).orElse(current);

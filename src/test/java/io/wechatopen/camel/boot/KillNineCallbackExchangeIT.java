@@ -31,7 +31,11 @@ class KillNineCallbackExchangeIT extends StandaloneKillTestSupport {
     @Test
     void exchangeWhenKilledWhileWeChatWorksThenAuthorizedAfterRestart() throws Exception {
         start("callback-exchange", Database.h2File("callback-exchange"),
-                Map.of("wechat.schedule.authorization-event-handle.cron", "0/2 * * * * ?"));
+                // Short API timeouts: a claim whose holder died is taken for dead after the longest api_query_auth
+                // (here about 17 s), then completed through api_get_authorizer_info.
+                Map.of("wechat.schedule.authorization-event-handle.cron", "0/2 * * * * ?",
+                        "wechat.api.connect-timeout", "1s", "wechat.api.read-timeout", "5s",
+                        "wechat.api.maximum-redeliveries", "1", "wechat.api.redelivery-delay", "100ms"));
         assertThat(pushTicket().answer().statusCode()).isEqualTo(200);
         sandbox.fault("{\"api\":\"api_query_auth\",\"count\":10,\"latency_ms\":3000}");
 

@@ -84,7 +84,7 @@ class AuthorizationEventProcessorTest {
         changes.clear();
         queryAuthCalls.set(0);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(new ScriptedApi(), authorizers,
-                new JdbcAuthorizationCodeStore(dataSource), changes::add, clock);
+                new JdbcAuthorizationCodeStore(dataSource), changes::add, Duration.ofMinutes(2), clock);
         processor = new AuthorizationEventProcessor(pushes, authorizers, exchanger, changes::add, clock);
     }
 
@@ -115,7 +115,8 @@ class AuthorizationEventProcessorTest {
     void processPendingWhenWeChatUnreachableThenRetriedAfterBackOffAndNotBefore() throws SQLException {
         // Issue 6, item 6: attempts back off instead of being used up within minutes.
         queryAuth = () -> {
-            throw new WeChatUnreachableException("api_query_auth", new ConnectException("Connection refused"));
+            throw new WeChatUnreachableException("api_query_auth", new ConnectException("Connection refused"),
+                    false);
         };
         String id = record(authorized("wx1000000000000003", "code-unreachable", T0));
 
@@ -141,7 +142,8 @@ class AuthorizationEventProcessorTest {
     void processPendingWhenOutageLastsAnHourThenEventStillPending() throws SQLException {
         // Issue 6, item 6: a five-minute (or one-hour) WeChat outage does not exhaust the attempts.
         queryAuth = () -> {
-            throw new WeChatUnreachableException("api_query_auth", new ConnectException("Connection refused"));
+            throw new WeChatUnreachableException("api_query_auth", new ConnectException("Connection refused"),
+                    false);
         };
         String id = record(authorized("wx1000000000000004", "code-outage", T0));
         for (int minute = 0; minute <= 60; minute++) {
