@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,5 +185,38 @@ class FaultToleranceEndToEndTest {
 
         assertThat(answer).contains("\"errcode\":0");
         assertThat(calls("send")).isEqualTo(3);
+    }
+
+    // Issue 6, item 5: a sweep still running when the schedule fires again is skipped (no Quartz thread waits behind
+    // it), and the component-token job keeps firing meanwhile.
+    @Test
+    void sweepWhenStillRunningAtTheNextFiringThenSkippedAndTheComponentTokenJobStillFires() throws Exception {
+        start(Map.of("wechat.authorizer.refresh-concurrency", "1",
+                "wechat.schedule.authorizer-token-refresh.cron", "0/1 * * * * ?",
+                "wechat.schedule.component-token-refresh.cron", "0/1 * * * * ?"));
+        List<String> accounts = List.of(ACCOUNT, "wx5a4db0c01d5a0002", "wx5a4db0c01d5a0003");
+        for (String appid : accounts) {
+            assertThat(bundle.authorize(appid).statusCode()).isEqualTo(200);
+        }
+        long refreshesBefore = calls("api_authorizer_token");
+        bundle.injectFault("{\"api\":\"api_authorizer_token\",\"count\":3,\"latency_ms\":2000}");
+        CamelContext context = bundle.context();
+        NotifyBuilder tokenJob = new NotifyBuilder(context).fromRoute("wechat-component-token-refresh")
+                .whenCompleted(3).create();
+        try (var connection = bundle.dataSource().getConnection();
+                var statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE wechat_authorizer SET access_token_expires_at = 1");
+        }
+
+        int[] maxWaiting = {0};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            maxWaiting[0] = Math.max(maxWaiting[0],
+                    context.getInflightRepository().size("wechat-authorizer-token-refresh-schedule"));
+            return calls("api_authorizer_token") - refreshesBefore >= 3;
+        });
+
+        assertThat(tokenJob.matches(10, TimeUnit.SECONDS)).as("component-token job fired during the sweep").isTrue();
+        assertThat(maxWaiting[0]).as("Quartz firings of the sweep in flight at once").isLessThanOrEqualTo(1);
+        assertThat(calls("api_authorizer_token") - refreshesBefore).isEqualTo(3);
     }
 }
