@@ -93,7 +93,7 @@ public final class ComponentTokenManager {
             return stored.get().token();
         }
         try {
-            return refreshSingleFlight(component).token();
+            return refreshSingleFlight(component, false).token();
         } catch (RuntimeException e) {
             Optional<ComponentAccessToken> current = tokens.findToken(componentAppid);
             if (current.isPresent() && usable(current.get(), Duration.ZERO)) {
@@ -117,15 +117,14 @@ public final class ComponentTokenManager {
         if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
             return Outcome.STILL_VALID;
         }
-        // A new ticket may fix a refused ticket or secret; it does not restore a used-up daily quota (45009).
-        if (ticketArrived && backoff.state(componentAppid, API).filter(ApiBackoff.State::quotaExhausted).isEmpty()) {
-            backoff.reset(componentAppid, API);
+        if (ticketArrived) {
+            endBackoffForNewTicket(componentAppid);
         }
         if (backoff.state(componentAppid, API).isPresent()) {
             return Outcome.BACKING_OFF;
         }
         ComponentAccessToken before = stored.orElse(null);
-        ComponentAccessToken after = refreshSingleFlight(component);
+        ComponentAccessToken after = refreshSingleFlight(component, ticketArrived);
         return after.equals(before) ? Outcome.STILL_VALID : Outcome.REFRESHED;
     }
 
@@ -161,7 +160,14 @@ public final class ComponentTokenManager {
         return component;
     }
 
-    private ComponentAccessToken refreshSingleFlight(ComponentSettings component) {
+    /** A new ticket may fix a refused ticket or secret; it does not restore a used-up daily quota (45009). */
+    private void endBackoffForNewTicket(String componentAppid) {
+        if (backoff.state(componentAppid, API).filter(ApiBackoff.State::quotaExhausted).isEmpty()) {
+            backoff.reset(componentAppid, API);
+        }
+    }
+
+    private ComponentAccessToken refreshSingleFlight(ComponentSettings component, boolean ticketArrived) {
         ReentrantLock lock = locks.computeIfAbsent(component.appid(), k -> new ReentrantLock());
         lock.lock();
         try {
@@ -170,7 +176,11 @@ public final class ComponentTokenManager {
             if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
                 return stored.get();
             }
-            // A caller that waited for the lock while the holder failed fails fast too.
+            // A caller that waited for the lock while the holder failed fails fast too, unless it brings a ticket
+            // that arrived after that failure (the holder may have asked WeChat for it).
+            if (ticketArrived) {
+                endBackoffForNewTicket(component.appid());
+            }
             backoff.check(component.appid(), API);
             ComponentAccessToken token;
             try {

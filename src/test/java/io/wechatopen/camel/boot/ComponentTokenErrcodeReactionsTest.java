@@ -43,6 +43,17 @@ class ComponentTokenErrcodeReactionsTest {
         bundle = RunningBundle.start(properties);
     }
 
+    /**
+     * A ticket push in a later second than the last: the intake wakes the token upkeep only for a newer ticket
+     * (by WeChat's CreateTime, whole seconds), and the sandbox pushes with the current time.
+     */
+    private void pushNewerTicket() throws Exception {
+        long second = java.time.Instant.now().getEpochSecond();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> java.time.Instant.now().getEpochSecond() > second);
+        pushTicket();
+    }
+
     private void pushTicket() throws Exception {
         assertThat(bundle.post(bundle.sandboxUrl() + "/sandbox/tickets/push", "application/json", "").body())
                 .contains("\"pushed\":true");
@@ -66,6 +77,9 @@ class ComponentTokenErrcodeReactionsTest {
         bundle.injectFault("{\"api\":\"api_component_token\",\"count\":1,\"errcode\":61006}");
 
         pushTicket();
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls("api_start_push_ticket") >= 1);
+        // WeChat answers api_start_push_ticket with a new ticket, which lifts the back-off.
+        pushNewerTicket();
         awaitValidToken();
 
         assertThat(calls("api_component_token")).isEqualTo(2);
@@ -80,6 +94,8 @@ class ComponentTokenErrcodeReactionsTest {
         bundle.injectFault("{\"api\":\"api_component_token\",\"count\":1,\"errcode\":61005}");
 
         pushTicket();
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls("api_start_push_ticket") >= 1);
+        pushNewerTicket();
         awaitValidToken();
 
         assertThat(calls("api_start_push_ticket")).isGreaterThanOrEqualTo(1);
@@ -167,7 +183,7 @@ class ComponentTokenErrcodeReactionsTest {
         NotifyBuilder ensured = new NotifyBuilder(bundle.context()).fromRoute("wechat-component-token-ensure")
                 .whenCompleted(1).create();
 
-        pushTicket();
+        pushNewerTicket();
 
         assertThat(ensured.matches(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(calls("api_component_token")).isEqualTo(1);

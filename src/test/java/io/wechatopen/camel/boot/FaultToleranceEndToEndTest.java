@@ -125,7 +125,7 @@ class FaultToleranceEndToEndTest {
     // Issue 6, item 4: with the whitelist refusing us (61004), 40 page views cost a handful of token calls.
     @Test
     void startWhen61004Then40PageViewsCostAHandfulOfComponentTokenCalls() throws Exception {
-        start(Map.of("wechat.authorize.start-rate-per-client", "1000", "wechat.api.maximum-redeliveries", "0"));
+        start(Map.of("wechat.api.maximum-redeliveries", "0"));
         bundle.injectFault("{\"api\":\"api_component_token\",\"count\":1000,\"errcode\":61004}");
         try (var connection = bundle.dataSource().getConnection();
                 var statement = connection.createStatement()) {
@@ -146,7 +146,7 @@ class FaultToleranceEndToEndTest {
     // Issue 6, item 4: each start costs an api_create_preauthcode, so starts are rate-limited per client address.
     @Test
     void startWhenOneClientStartsTooOftenThenClear429AndNoPreAuthCode() throws Exception {
-        start(Map.of("wechat.authorize.start-rate-per-client", "5"));
+        start(Map.of("wechat.authorize.start-rate-per-client", "5", "wechat.authorize.start-rate", "300"));
 
         List<Integer> statuses = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -41,7 +41,7 @@ class DataSourcesTest {
                 assertThat(connection.isValid(1)).isTrue();
                 assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
             }
-            assertThat(StoreMigrations.migrate(dataSource)).isEqualTo(2);
+            assertThat(StoreMigrations.migrate(dataSource)).isEqualTo(3);
         }
     }
 

@@ -63,6 +63,9 @@ public final class RunningBundle implements AutoCloseable {
         properties.put("wechat.sandbox.port", String.valueOf(sandboxPort));
         properties.put("wechat.datasource.url", "jdbc:h2:mem:bundle-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         properties.put("wechat.api.redelivery-delay", "100ms");
+        // Tests start many authorizations from one address; the rate limit of starts has its own test.
+        properties.put("wechat.authorize.start-rate-per-client", "100000");
+        properties.put("wechat.authorize.start-rate", "100000");
         properties.put("wechat.store.encryption-key", STORE_KEY);
         properties.put("wechat.admin.token", ADMIN_TOKEN);
         properties.put("wechat.component.appsecret", "running-bundle-test-appsecret");
