@@ -24,6 +24,7 @@ import io.wechatopen.camel.config.HealthSettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
+import io.wechatopen.camel.health.AdminBackoffReset;
 import io.wechatopen.camel.health.AdminBearer;
 import io.wechatopen.camel.health.AuthorizersHealthCheck;
 import io.wechatopen.camel.health.CamelObservability;
@@ -158,7 +159,8 @@ public final class WeChatBeans extends ServiceSupport {
                         settings.authorize(), clock),
                 new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
-                        new MetricsEndpoint(meterRegistry, adminBearer)),
+                        new MetricsEndpoint(meterRegistry, adminBearer),
+                        new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
                 new AdminEventRoutes(adminEvents));
     }
 

@@ -3,6 +3,7 @@ package io.wechatopen.camel.routes;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.wechatopen.camel.camel.AdminStatus;
+import io.wechatopen.camel.health.AdminBackoffReset;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
 
@@ -15,6 +16,7 @@ import io.wechatopen.camel.health.MetricsEndpoint;
  * authentication.</li>
  * <li>{@code direct:wechat-admin-health-read}: every health check's result as JSON.</li>
  * <li>{@code direct:wechat-admin-metrics-read}: the metrics in Prometheus text format.</li>
+ * <li>{@code direct:wechat-admin-backoffs-reset}: ends every API back-off and quota breaker.</li>
  * </ul>
  */
 public final class AdminRoutes extends RouteBuilder {
@@ -22,11 +24,14 @@ public final class AdminRoutes extends RouteBuilder {
     private final AdminStatus status;
     private final HealthEndpoints health;
     private final MetricsEndpoint metrics;
+    private final AdminBackoffReset backoffs;
 
-    public AdminRoutes(AdminStatus status, HealthEndpoints health, MetricsEndpoint metrics) {
+    public AdminRoutes(AdminStatus status, HealthEndpoints health, MetricsEndpoint metrics,
+            AdminBackoffReset backoffs) {
         this.status = status;
         this.health = health;
         this.metrics = metrics;
+        this.backoffs = backoffs;
     }
 
     @Override
@@ -44,5 +49,8 @@ public final class AdminRoutes extends RouteBuilder {
         from("direct:wechat-admin-metrics-read").routeId("wechat-admin-metrics-read")
                 .errorHandler(noErrorHandler())
                 .bean(metrics, "scrape");
+        from("direct:wechat-admin-backoffs-reset").routeId("wechat-admin-backoffs-reset")
+                .errorHandler(noErrorHandler())
+                .bean(backoffs, "reset");
     }
 }

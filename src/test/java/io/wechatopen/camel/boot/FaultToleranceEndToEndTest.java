@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -141,6 +143,17 @@ class FaultToleranceEndToEndTest {
 
         assertThat(calls("api_component_token") - before).isBetween(1L, 3L);
         assertThat(calls("api_create_preauthcode")).isZero();
+
+        // The operator fixed the whitelist: the back-off is reset at once instead of waiting it out.
+        bundle.sandboxControl("/sandbox/faults", null);
+        assertThat(bundle.post(bundle.baseUrl() + "/admin/backoffs/reset", "application/json", "").statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> reset = bundle.send(HttpRequest.newBuilder(URI.create(bundle.baseUrl()
+                + "/admin/backoffs/reset")).header("Authorization", "Bearer " + RunningBundle.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(reset.statusCode()).isEqualTo(200);
+        assertThat(reset.body()).isEqualTo("{\"reset\":1}");
+        assertThat(bundle.startAuthorization("").statusCode()).isEqualTo(302);
     }
 
     // Issue 6, item 4: each start costs an api_create_preauthcode, so starts are rate-limited per client address.

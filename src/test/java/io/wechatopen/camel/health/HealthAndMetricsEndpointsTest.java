@@ -66,6 +66,8 @@ class HealthAndMetricsEndpointsTest {
             String metrics = metrics(bundle);
             assertThat(value(metrics, "wechat_api_calls_total", "api=\"api_component_token\"", "errcode=\"0\""))
                     .isGreaterThanOrEqualTo(1.0);
+            assertThat(value(metrics, "wechat_push_received_total", "info_type=\"component_verify_ticket\"",
+                    "outcome=\"stored\"")).isGreaterThanOrEqualTo(1.0);
             assertThat(value(metrics, "wechat_component_ticket_age_seconds",
                     "component_appid=\"" + bundle.componentAppid() + "\"")).isBetween(0.0, 60.0);
             assertThat(value(metrics, "wechat_authorizers", "status=\"AUTHORIZED\"")).isZero();

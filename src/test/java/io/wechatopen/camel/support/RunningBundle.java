@@ -123,6 +123,11 @@ public final class RunningBundle implements AutoCloseable {
         return client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends any request with a fresh client. */
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /**
      * A client per request: no pooled connection is reused after a refusal that closed it (Netty closes the
      * connection after answering 413 to an oversized body).
