@@ -122,7 +122,19 @@ public final class AuthorizationExchanger {
         Instant claimedAt = clock.instant();
         Optional<Claim> existing = codes.claim(componentAppid, codeHash, claimedAt, staleClaim);
         if (existing.isEmpty()) {
-            return queryAuth(componentAppid, code, codeHash, claimedAt, hint);
+            try {
+                return queryAuth(componentAppid, code, codeHash, claimedAt, hint);
+            } catch (AuthorizationFailedException e) {
+                if (!e.isOutcomeUnknown()) {
+                    throw e;
+                }
+                // WeChat has most likely done the work: finish through the account at once if it can be found.
+                try {
+                    return complete(componentAppid, code, codeHash, hint, claimedAt);
+                } catch (AuthorizationFailedException again) {
+                    throw again.isOutcomeUnknown() ? e : again;
+                }
+            }
         }
         Claim claim = existing.get();
         if (claim.status() == AuthorizationCodeStore.Status.PENDING) {

@@ -62,6 +62,11 @@ class FaultToleranceEndToEndTest {
                 .until(() -> bundle.status().at("/components/0/component_token/valid").asBoolean());
     }
 
+    private void clearFaults() throws Exception {
+        assertThat(bundle.send(HttpRequest.newBuilder(URI.create(bundle.sandboxUrl() + "/sandbox/faults")).DELETE()
+                .build()).statusCode()).isEqualTo(200);
+    }
+
     private long calls(String api) throws Exception {
         return bundle.sandboxState().at("/calls/" + api).asLong();
     }
@@ -112,7 +117,7 @@ class FaultToleranceEndToEndTest {
 
         assertThat(outage).isNotNull();
         assertThat(account().status()).isEqualTo(AuthorizerStatus.AUTHORIZED);
-        bundle.sandboxControl("/sandbox/faults", null);
+        clearFaults();
         bundle.context().createProducerTemplate().sendBody("direct:wechat-authorizer-token-refresh-due", null);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             // A token was refreshed with the recovered refresh token (the rotated one gets 61023).
@@ -145,7 +150,7 @@ class FaultToleranceEndToEndTest {
         assertThat(calls("api_create_preauthcode")).isZero();
 
         // The operator fixed the whitelist: the back-off is reset at once instead of waiting it out.
-        bundle.sandboxControl("/sandbox/faults", null);
+        clearFaults();
         assertThat(bundle.post(bundle.baseUrl() + "/admin/backoffs/reset", "application/json", "").statusCode())
                 .isEqualTo(401);
         HttpResponse<String> reset = bundle.send(HttpRequest.newBuilder(URI.create(bundle.baseUrl()

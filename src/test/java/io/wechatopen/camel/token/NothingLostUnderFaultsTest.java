@@ -88,6 +88,8 @@ class NothingLostUnderFaultsTest {
     void exchangeWhenReplyLostThenNeverAskedAgainAndCompletedThroughTheAccountFromThePush() {
         String code = wechat.approve(ACCOUNT, T0.getEpochSecond());
         wechat.fault("api_query_auth", Fault.LOSE_REPLY, 1);
+        // The immediate completion attempt fails too: the claim stays UNKNOWN for a later try.
+        wechat.fault("api_get_authorizer_info", Fault.SYSTEM_ERROR, 1);
 
         AuthorizationFailedException first = catchThrowableOfType(AuthorizationFailedException.class,
                 () -> exchanger.exchange(COMPONENT, code));
@@ -107,6 +109,18 @@ class NothingLostUnderFaultsTest {
     }
 
     @Test
+    void exchangeWhenReplyLostThenCompletedAtOnceThroughTheAccount() {
+        String code = wechat.approve(ACCOUNT, T0.getEpochSecond());
+        wechat.fault("api_query_auth", Fault.LOSE_REPLY, 1);
+
+        AuthorizerRecord record = exchanger.exchange(COMPONENT, code, ACCOUNT);
+
+        assertThat(record.refreshToken()).isEqualTo(wechat.refreshToken(ACCOUNT));
+        assertThat(wechat.calls("api_query_auth")).isEqualTo(1);
+        assertThat(claimStatus(code)).isEqualTo(AuthorizationCodeStore.Status.DONE);
+    }
+
+    @Test
     void exchangeWhenReplyLostAndOnlyTheBrowserCameBackThenAccountFoundInTheList() {
         wechat.approve("wxother00000000001", T0.minus(Duration.ofDays(3)).getEpochSecond());
         wechat.rotate("wxother00000000001");
@@ -114,7 +128,6 @@ class NothingLostUnderFaultsTest {
                 wechat.refreshToken("wxother00000000001"), List.of(1), T0.minus(Duration.ofDays(3))), null);
         String code = wechat.approve(ACCOUNT, T0.getEpochSecond());
         wechat.fault("api_query_auth", Fault.LOSE_REPLY, 1);
-        catchThrowableOfType(AuthorizationFailedException.class, () -> exchanger.exchange(COMPONENT, code));
 
         AuthorizerRecord record = exchanger.exchange(COMPONENT, code);
 
@@ -170,7 +183,7 @@ class NothingLostUnderFaultsTest {
     void exchangeWhenCompletionCannotReachWeChatThenStillUnknownNotFailed() {
         String code = wechat.approve(ACCOUNT, T0.getEpochSecond());
         wechat.fault("api_query_auth", Fault.LOSE_REPLY, 1);
-        wechat.fault("api_get_authorizer_info", Fault.SYSTEM_ERROR, 1);
+        wechat.fault("api_get_authorizer_info", Fault.SYSTEM_ERROR, 2);
         catchThrowableOfType(AuthorizationFailedException.class, () -> exchanger.exchange(COMPONENT, code, ACCOUNT));
 
         AuthorizationFailedException second = catchThrowableOfType(AuthorizationFailedException.class,
