@@ -29,7 +29,6 @@ import io.wechatopen.camel.health.AdminBearer;
 import io.wechatopen.camel.health.AuthorizersHealthCheck;
 import io.wechatopen.camel.health.CamelObservability;
 import io.wechatopen.camel.health.ComponentTokenHealthCheck;
-import io.wechatopen.camel.health.FailedEventCounter;
 import io.wechatopen.camel.health.FailedEventsHealthCheck;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
@@ -140,7 +139,7 @@ public final class WeChatBeans extends ServiceSupport {
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
                 new ComponentTokenHealthCheck(componentTokenManager, health, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
-                new FailedEventsHealthCheck(componentAppids, new FailedEventCounter(dataSource)));
+                new FailedEventsHealthCheck(componentAppids, pushStore));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());

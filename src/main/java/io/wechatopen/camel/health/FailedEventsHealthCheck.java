@@ -5,6 +5,9 @@ import java.util.List;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 
+import io.wechatopen.camel.store.JdbcPushStore;
+import io.wechatopen.camel.store.PushStore;
+
 /**
  * {@code wechat-events}: DOWN while any recorded authorization push is FAILED (its processing was given up: an
  * authorization may be missing until an operator retries it); the message gives the count.
@@ -15,19 +18,19 @@ public final class FailedEventsHealthCheck extends WeChatHealthCheck {
     public static final String ID = "wechat-events";
 
     private final List<String> componentAppids;
-    private final FailedEventCounter failedEvents;
+    private final PushStore pushes;
 
-    public FailedEventsHealthCheck(Collection<String> componentAppids, FailedEventCounter failedEvents) {
+    public FailedEventsHealthCheck(Collection<String> componentAppids, PushStore pushes) {
         super(ID);
         this.componentAppids = List.copyOf(componentAppids);
-        this.failedEvents = failedEvents;
+        this.pushes = pushes;
     }
 
     @Override
     protected void check(HealthCheckResultBuilder builder) {
         long failed = 0;
         for (String appid : componentAppids) {
-            long count = failedEvents.count(appid);
+            long count = pushes.countEvents(appid, JdbcPushStore.STATUS_FAILED);
             builder.detail(appid + ".failed.events", count);
             failed += count;
         }

@@ -93,6 +93,7 @@ public final class JdbcPushStore implements PushStore {
             + " WHERE id = ? AND component_appid = ?";
     private static final String COUNT_EVENTS = "SELECT COUNT(*) FROM wechat_authorization_event"
             + " WHERE component_appid = ?";
+    private static final String COUNT_EVENTS_IN_STATUS = COUNT_EVENTS + " AND status = ?";
 
     private final DataSource dataSource;
     private final SecretSealer sealer;
@@ -231,9 +232,28 @@ public final class JdbcPushStore implements PushStore {
     @Override
     public long countEvents(String componentAppid) {
         Objects.requireNonNull(componentAppid, "componentAppid");
+        return count(COUNT_EVENTS, componentAppid, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be read
+     */
+    @Override
+    public long countEvents(String componentAppid, String status) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(status, "status");
+        return count(COUNT_EVENTS_IN_STATUS, componentAppid, status);
+    }
+
+    private long count(String sql, String componentAppid, String status) {
         return JdbcSupport.read(dataSource, "Counting recorded pushes", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(COUNT_EVENTS)) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, componentAppid);
+                if (status != null) {
+                    statement.setString(2, status);
+                }
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);

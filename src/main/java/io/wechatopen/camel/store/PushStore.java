@@ -68,6 +68,9 @@ public interface PushStore {
     /** Number of recorded pushes of a component (for status and tests). */
     long countEvents(String componentAppid);
 
+    /** Number of recorded pushes of a component in {@code status} (RECEIVED, PROCESSED, FAILED), for health. */
+    long countEvents(String componentAppid, String status);
+
     /**
      * The authorization pushes (authorized, updateauthorized, unauthorized) of a component that are RECEIVED and
      * due (their next attempt is not later than now), oldest CreateTime first, payload opened. A push whose payload

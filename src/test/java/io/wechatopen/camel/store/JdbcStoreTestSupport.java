@@ -1334,6 +1334,20 @@ abstract class JdbcStoreTestSupport {
     // --- push processing
 
     @Test
+    void countEventsWhenStatusGivenThenOnlyThatStatusOfThatComponentCounted() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0, T0));
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa2", "code-2", T0, T0));
+        pushStore.record(authorizationPush(OTHER_APPID, InfoType.AUTHORIZED, "wxa3", "code-3", T0, T0));
+        String failed = pushStore.findUnprocessed(COMPONENT_APPID, 10).get(0).id();
+        pushStore.markFailed(failed, T0, "refused", 1, T0);
+
+        assertThat(pushStore.countEvents(COMPONENT_APPID, JdbcPushStore.STATUS_FAILED)).isOne();
+        assertThat(pushStore.countEvents(COMPONENT_APPID, JdbcPushStore.STATUS_RECEIVED)).isOne();
+        assertThat(pushStore.countEvents(OTHER_APPID, JdbcPushStore.STATUS_FAILED)).isZero();
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(2);
+    }
+
+    @Test
     void findUnprocessedWhenPushesOfAllKindsThenAuthorizationPushesOldestFirstWithOpenedPayload() {
         pushStore.record(ticketPush(COMPONENT_APPID, "ticket-1", T0));
         pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.UNAUTHORIZED, "wxa1", null,
