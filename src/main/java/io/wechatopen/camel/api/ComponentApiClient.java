@@ -1,5 +1,9 @@
 package io.wechatopen.camel.api;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
 import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
 import io.wechatopen.camel.api.dto.AuthorizerListResponse;
 import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
@@ -17,6 +21,9 @@ import io.wechatopen.camel.api.dto.QueryAuthResponse;
  * non-200 status and {@link WeChatUnreachableException} for a transport failure, after retries.
  */
 public interface ComponentApiClient {
+
+    /** Accounts per {@code api_get_authorizer_list} call: WeChat's maximum. */
+    int LIST_PAGE = 500;
 
     /**
      * {@code api_component_token}.
@@ -42,4 +49,25 @@ public interface ComponentApiClient {
 
     /** {@code api_get_authorizer_list}: one page of the current authorizations ({@code count} at most 500). */
     AuthorizerListResponse authorizerList(String componentAppid, int offset, int count);
+
+    /**
+     * Every current authorization, fetched page by page ({@value #LIST_PAGE} per {@code api_get_authorizer_list}
+     * call) only as the stream is consumed, so a search that finds its account early stops calling WeChat. A failed
+     * call surfaces while the stream is consumed.
+     */
+    default Stream<AuthorizerListResponse.Item> listAuthorizers(String componentAppid) {
+        record Page(int offset, AuthorizerListResponse response) {
+            List<AuthorizerListResponse.Item> items() {
+                return response.list() == null ? List.of() : response.list();
+            }
+
+            boolean last() {
+                return items().isEmpty() || offset + items().size() >= response.totalCount();
+            }
+        }
+        return Stream.iterate(new Page(0, authorizerList(componentAppid, 0, LIST_PAGE)), Objects::nonNull,
+                page -> page.last() ? null : new Page(page.offset() + page.items().size(),
+                        authorizerList(componentAppid, page.offset() + page.items().size(), LIST_PAGE)))
+                .flatMap(page -> page.items().stream());
+    }
 }

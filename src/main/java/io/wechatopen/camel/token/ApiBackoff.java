@@ -83,12 +83,7 @@ public final class ApiBackoff {
         }
     }
 
-    /** A call succeeded: the back-off of that API ends. */
-    public void succeeded(String componentAppid, String api) {
-        states.remove(key(componentAppid, api));
-    }
-
-    /** Ends the back-off or quota breaker of an API (a new ticket arrived, or an operator reset it). */
+    /** Ends the back-off or quota breaker of an API (a call succeeded, a new ticket arrived). */
     public void reset(String componentAppid, String api) {
         states.remove(key(componentAppid, api));
     }
@@ -105,18 +100,6 @@ public final class ApiBackoff {
     public Optional<State> state(String componentAppid, String api) {
         State state = states.get(key(componentAppid, api));
         return state != null && clock.instant().isBefore(state.until()) ? Optional.of(state) : Optional.empty();
-    }
-
-    /** The APIs of a component in back-off now, by API name. */
-    public Map<String, State> active(String componentAppid) {
-        Instant now = clock.instant();
-        Map<String, State> active = new java.util.TreeMap<>();
-        states.forEach((k, v) -> {
-            if (k.startsWith(componentAppid + "/") && now.isBefore(v.until())) {
-                active.put(k.substring(componentAppid.length() + 1), v);
-            }
-        });
-        return active;
     }
 
     static Instant nextQuotaReset(Instant now) {

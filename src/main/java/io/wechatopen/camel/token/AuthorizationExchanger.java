@@ -3,7 +3,6 @@ package io.wechatopen.camel.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +52,6 @@ public final class AuthorizationExchanger {
     private static final Duration WAIT_FOR_OTHER = Duration.ofSeconds(30);
     /** An account listed with an auth_time this much before a claim can still be the one it authorized. */
     private static final Duration LIST_WINDOW = Duration.ofMinutes(10);
-    private static final int LIST_PAGE = 500;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationExchanger.class);
 
     private final ComponentApiClient api;
@@ -217,8 +215,7 @@ public final class AuthorizationExchanger {
         }
         LOG.warn("api_query_auth for component {} may have succeeded but its answer was lost ({}); the"
                 + " authorization will be completed through the account's appid", componentAppid, cause.getMessage());
-        return AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
-                + cause.getMessage(), cause);
+        return finishing(cause);
     }
 
     /**
@@ -237,13 +234,11 @@ public final class AuthorizationExchanger {
             info = api.authorizerInfo(componentAppid, appid);
         } catch (WeChatApiException e) {
             if (e.getErrcode() != AuthorizerTokenManager.NOT_AUTHORIZED) {
-                throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being"
-                        + " finished: " + e.getMessage(), e);
+                throw finishing(e);
             }
             info = null;
         } catch (RuntimeException e) {
-            throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
-                    + e.getMessage(), e);
+            throw finishing(e);
         }
         AuthorizerInfoResponse.AuthorizationInfo authorization = info == null ? null : info.authorizationInfo();
         String refreshToken = authorization == null ? null : authorization.authorizerRefreshToken();
@@ -268,25 +263,20 @@ public final class AuthorizationExchanger {
      */
     private String accountFromList(String componentAppid, Instant claimedAt) {
         long since = claimedAt.minus(LIST_WINDOW).getEpochSecond();
-        List<String> candidates = new ArrayList<>();
+        List<String> candidates;
         try {
-            for (int offset = 0;; offset += LIST_PAGE) {
-                AuthorizerListResponse page = api.authorizerList(componentAppid, offset, LIST_PAGE);
-                List<AuthorizerListResponse.Item> items = page.list() == null ? List.of() : page.list();
-                for (AuthorizerListResponse.Item item : items) {
-                    if (item.authTime() >= since && isNewTo(componentAppid, item)) {
-                        candidates.add(item.authorizerAppid());
-                    }
-                }
-                if (items.isEmpty() || offset + items.size() >= page.totalCount()) {
-                    break;
-                }
-            }
+            candidates = api.listAuthorizers(componentAppid)
+                    .filter(item -> item.authTime() >= since && isNewTo(componentAppid, item))
+                    .map(AuthorizerListResponse.Item::authorizerAppid).toList();
         } catch (RuntimeException e) {
-            throw AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
-                    + e.getMessage(), e);
+            throw finishing(e);
         }
         return candidates.size() == 1 ? candidates.get(0) : null;
+    }
+
+    private static AuthorizationFailedException finishing(RuntimeException cause) {
+        return AuthorizationFailedException.outcomeUnknown("The authorization was received and is being finished: "
+                + cause.getMessage(), cause);
     }
 
     private boolean isNewTo(String componentAppid, AuthorizerListResponse.Item item) {

@@ -30,7 +30,6 @@ import io.wechatopen.camel.store.AuthorizerStore;
  */
 public final class AuthorizerReconciler {
 
-    private static final int PAGE = 500;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerReconciler.class);
 
     /**
@@ -61,15 +60,7 @@ public final class AuthorizerReconciler {
 
     /** Runs one reconciliation of a component. */
     public Result reconcile(String componentAppid) {
-        List<AuthorizerListResponse.Item> items = new ArrayList<>();
-        for (int offset = 0;; offset += PAGE) {
-            AuthorizerListResponse page = api.authorizerList(componentAppid, offset, PAGE);
-            List<AuthorizerListResponse.Item> list = page.list() == null ? List.of() : page.list();
-            items.addAll(list);
-            if (list.isEmpty() || offset + list.size() >= page.totalCount()) {
-                break;
-            }
-        }
+        List<AuthorizerListResponse.Item> items = api.listAuthorizers(componentAppid).toList();
         List<String> added = new ArrayList<>();
         List<String> recovered = new ArrayList<>();
         Set<String> listed = new HashSet<>();

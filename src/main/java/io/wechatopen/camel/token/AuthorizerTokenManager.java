@@ -52,7 +52,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
 
     static final int REFRESH_TOKEN_INVALID = 61023;
     static final int NOT_AUTHORIZED = 61003;
-    private static final int LIST_PAGE = 500;
     /** Bounded retries of a compare-and-set that lost to a harmless change (e.g. account facts saved). */
     private static final int MAX_CAS_ROUNDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerTokenManager.class);
@@ -174,14 +173,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     /** The accounts of a component whose token needs refreshing now, at most {@code limit}, soonest first. */
     public List<AuthorizerRecord> dueForRefresh(String componentAppid, int limit) {
         return store.findDueForRefresh(componentAppid, clock.instant().plus(policy.refreshSkew()), limit);
-    }
-
-    /** How many accounts of a component are backing off after a failed refresh (for status and health). */
-    public long backingOffCount(String componentAppid) {
-        Instant now = clock.instant();
-        return retries.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(componentAppid + "/") && now.isBefore(e.getValue().notBefore()))
-                .count();
     }
 
     private static void requireAuthorized(AuthorizerRecord record) {
@@ -419,20 +410,9 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
 
     private Recovery refreshTokenFromList(AuthorizerRecord record) {
         try {
-            for (int offset = 0;; offset += LIST_PAGE) {
-                AuthorizerListResponse page = api.authorizerList(record.componentAppid(), offset, LIST_PAGE);
-                if (page.list() == null || page.list().isEmpty()) {
-                    return new Recovery("api_get_authorizer_list", null, null);
-                }
-                for (AuthorizerListResponse.Item item : page.list()) {
-                    if (record.authorizerAppid().equals(item.authorizerAppid())) {
-                        return new Recovery("api_get_authorizer_list", item.refreshToken(), null);
-                    }
-                }
-                if (offset + page.list().size() >= page.totalCount()) {
-                    return new Recovery("api_get_authorizer_list", null, null);
-                }
-            }
+            return new Recovery("api_get_authorizer_list", api.listAuthorizers(record.componentAppid())
+                    .filter(item -> record.authorizerAppid().equals(item.authorizerAppid())).findFirst()
+                    .map(AuthorizerListResponse.Item::refreshToken).orElse(null), null);
         } catch (RuntimeException e) {
             return recoveryFailed("api_get_authorizer_list", record, e);
         }

@@ -189,7 +189,7 @@ public final class ComponentTokenManager {
                 backoff.failed(component.appid(), API, e);
                 throw e;
             }
-            backoff.succeeded(component.appid(), API);
+            backoff.reset(component.appid(), API);
             return token;
         } finally {
             lock.unlock();

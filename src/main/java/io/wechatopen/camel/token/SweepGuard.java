@@ -40,11 +40,6 @@ public final class SweepGuard {
         deadline.set(null);
     }
 
-    /** Whether a run is in progress. */
-    public boolean running() {
-        return deadline.get() != null;
-    }
-
     @Override
     public String toString() {
         return "SweepGuard[" + name + "]";
