@@ -191,4 +191,37 @@ class WeChatSettingsTest {
         assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("{{wechat.sandbox.token-lifetime}}");
     }
+
+    // Issue 6, items 2, 4 and 5: the keys of the back-offs, the sweep bound and the start rate limits.
+    @Test
+    void loadWhenFaultSettingsUnsetThenDefaults() {
+        AuthorizeSettings authorize = load().authorize();
+        assertThat(authorize.retryMinBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(authorize.retryMaxBackoff()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(authorize.sweepMaxDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(authorize.startRatePerClient()).isEqualTo(10);
+        assertThat(authorize.startRate()).isEqualTo(300);
+    }
+
+    @Test
+    void loadWhenFaultSettingsOutOfRangeThenRefusedNamingKey() {
+        properties.put("wechat.authorizer.retry-min-backoff", "10m");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.authorizer.retry-max-backoff}}");
+        properties.remove("wechat.authorizer.retry-min-backoff");
+
+        properties.put("wechat.authorizer.sweep-max-duration", "0s");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.authorizer.sweep-max-duration}}");
+        properties.remove("wechat.authorizer.sweep-max-duration");
+
+        properties.put("wechat.authorize.start-rate-per-client", "0");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.authorize.start-rate-per-client}}");
+        properties.remove("wechat.authorize.start-rate-per-client");
+
+        properties.put("wechat.authorize.start-rate", "-1");
+        assertThatThrownBy(this::load).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("{{wechat.authorize.start-rate}}");
+    }
 }
