@@ -8,7 +8,7 @@ import org.apache.camel.RoutesBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.wechatopen.camel.camel.WeChatBeans;
+import io.wechatopen.camel.wiring.WeChatBeans;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.sandbox.SandboxRoutes;

@@ -1,4 +1,16 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.wiring;
+
+import io.wechatopen.camel.admin.AdminEvents;
+import io.wechatopen.camel.admin.AdminStatus;
+import io.wechatopen.camel.web.AuthorizationPages;
+import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.WeChatApiResponses;
+import io.wechatopen.camel.client.CamelComponentApiClient;
+import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.intake.ComponentPushIntake;
+import io.wechatopen.camel.intake.AccountMessageIntake;
+import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.notice.SedaAuthorizationListener;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +36,8 @@ import io.wechatopen.camel.config.HealthSettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
-import io.wechatopen.camel.health.AdminBackoffReset;
-import io.wechatopen.camel.health.AdminBearer;
+import io.wechatopen.camel.admin.AdminBackoffReset;
+import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.health.AuthorizersHealthCheck;
 import io.wechatopen.camel.health.CamelObservability;
 import io.wechatopen.camel.health.ComponentTokenHealthCheck;
