@@ -101,11 +101,8 @@ public final class AuthorizationPages {
 
     @Handler
     public void entry(Exchange exchange) {
-        Options options;
-        try {
-            options = options(exchange.getMessage());
-        } catch (IllegalArgumentException e) {
-            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+        Options options = optionsOrBadRequest(exchange);
+        if (options == null) {
             return;
         }
         String query = options.query();
@@ -135,11 +132,8 @@ public final class AuthorizationPages {
 
     @Handler
     public void start(Exchange exchange) {
-        Options options;
-        try {
-            options = options(exchange.getMessage());
-        } catch (IllegalArgumentException e) {
-            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+        Options options = optionsOrBadRequest(exchange);
+        if (options == null) {
             return;
         }
         PreAuthCodeResponse preAuth;
@@ -290,6 +284,16 @@ public final class AuthorizationPages {
         return HtmlPages.page(title, "error-title", "<p class=\"error\" id=\"error\">" + HtmlEscaping.escape(message)
                 + "</p>" + (offerRestart ? "<p><a id=\"restart\" href=\"" + HtmlEscaping.escape(http.contextPath())
                         + "/authorize\">Start again</a></p>" : ""));
+    }
+
+    /** The request's options; null after answering 400 with the reason they were refused. */
+    private Options optionsOrBadRequest(Exchange exchange) {
+        try {
+            return options(exchange.getMessage());
+        } catch (IllegalArgumentException e) {
+            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+            return null;
+        }
     }
 
     private Options options(Message in) {
