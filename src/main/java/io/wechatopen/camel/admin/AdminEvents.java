@@ -1,7 +1,5 @@
 package io.wechatopen.camel.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,15 +41,15 @@ public final class AdminEvents {
     static final Set<String> STATUSES = Set.of(JdbcPushStore.STATUS_RECEIVED, JdbcPushStore.STATUS_PROCESSED,
             JdbcPushStore.STATUS_FAILED);
 
-    private final byte[] expectedAuthorization;
+    private final AdminBearer bearer;
     private final Set<String> componentAppids;
     private final PushStore pushes;
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    public AdminEvents(String adminToken, Set<String> componentAppids, PushStore pushes, Clock clock,
+    public AdminEvents(AdminBearer bearer, Set<String> componentAppids, PushStore pushes, Clock clock,
             ObjectMapper mapper) {
-        this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.bearer = bearer;
         this.componentAppids = new TreeSet<>(componentAppids);
         this.pushes = pushes;
         this.clock = clock;
@@ -61,11 +59,10 @@ public final class AdminEvents {
     @Handler
     public void list(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
-        if (!authorized(message)) {
+        String status = message.getHeader("status", JdbcPushStore.STATUS_FAILED, String.class);
+        if (!bearer.admit(exchange)) {
             return;
         }
-        String status = message.getHeader("status", JdbcPushStore.STATUS_FAILED, String.class);
-        message.removeHeaders("*");
         if (!STATUSES.contains(status)) {
             answer(message, 400, Map.of("error", "status must be one of " + new TreeSet<>(STATUSES)));
             return;
@@ -99,11 +96,10 @@ public final class AdminEvents {
     @Handler
     public void retry(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
-        if (!authorized(message)) {
+        String path = message.getHeader(Exchange.HTTP_URI, String.class);
+        if (!bearer.admit(exchange)) {
             return;
         }
-        String path = message.getHeader(Exchange.HTTP_URI, String.class);
-        message.removeHeaders("*");
         Matcher matcher = RETRY_PATH.matcher(path == null ? "" : path.replaceFirst("\\?.*$", ""));
         if (!matcher.matches()) {
             answer(message, 404, Map.of("error", "use POST /admin/events/{id}/retry"));
@@ -125,20 +121,6 @@ public final class AdminEvents {
             case NOT_FAILED -> answer(message, 409, Map.of("error", "event " + id + " is not FAILED"));
             default -> answer(message, 404, Map.of("error", "no event " + id));
         }
-    }
-
-    private boolean authorized(Message message) {
-        String authorization = message.getHeader("Authorization", String.class);
-        if (authorization != null
-                && MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
-            return true;
-        }
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
-        message.setHeader("WWW-Authenticate", "Bearer realm=\"wechat-admin\"");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody("{\"error\":\"a valid bearer token ({{wechat.admin.token}}) is required\"}");
-        return false;
     }
 
     private void answer(Message message, int status, Object body) throws JsonProcessingException {

@@ -1,7 +1,5 @@
 package io.wechatopen.camel.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +33,7 @@ import io.wechatopen.camel.token.ComponentTokenManager;
  */
 public final class AdminStatus {
 
-    private final byte[] expectedAuthorization;
+    private final AdminBearer bearer;
     private final ComponentTokenManager tokens;
     private final TicketStore tickets;
     private final PushStore pushes;
@@ -46,9 +44,9 @@ public final class AdminStatus {
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    public AdminStatus(String adminToken, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
+    public AdminStatus(AdminBearer bearer, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
             AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
-        this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.bearer = bearer;
         this.tokens = tokens;
         this.tickets = tickets;
         this.pushes = pushes;
@@ -62,17 +60,10 @@ public final class AdminStatus {
 
     @Handler
     public void status(Exchange exchange) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        String authorization = message.getHeader("Authorization", String.class);
-        message.removeHeaders("*");
-        if (authorization == null
-                || !MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
-            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
-            message.setHeader("WWW-Authenticate", "Bearer realm=\"wechat-admin\"");
-            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            message.setBody("{\"error\":\"a valid bearer token ({{wechat.admin.token}}) is required\"}");
+        if (!bearer.admit(exchange)) {
             return;
         }
+        Message message = exchange.getMessage();
         Map<String, Object> body = view();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -20,9 +20,11 @@ public final class AccountMessageRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:wechat-account-message-accept").routeId("wechat-account-message-accept")
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers with the status.
                 .errorHandler(noErrorHandler())
                 .bean(intake, "accept");
+        // @formatter:on
     }
 }

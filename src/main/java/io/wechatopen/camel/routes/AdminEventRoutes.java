@@ -22,6 +22,7 @@ public final class AdminEventRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         // Errors go back to the calling HTTP route, whose wechat-callback-errors answers 500.
         from("direct:wechat-admin-events-list").routeId("wechat-admin-events-list")
                 .errorHandler(noErrorHandler())
@@ -33,5 +34,6 @@ public final class AdminEventRoutes extends RouteBuilder {
                     .to("direct:wechat-authorization-event-wake")
                     .removeHeader(AdminEvents.RETRIED)
                 .end();
+        // @formatter:on
     }
 }

@@ -36,6 +36,7 @@ public final class AdminRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:wechat-admin-status-read").routeId("wechat-admin-status-read")
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers 500.
                 .errorHandler(noErrorHandler())
@@ -52,5 +53,6 @@ public final class AdminRoutes extends RouteBuilder {
         from("direct:wechat-admin-backoffs-reset").routeId("wechat-admin-backoffs-reset")
                 .errorHandler(noErrorHandler())
                 .bean(backoffs, "reset");
+        // @formatter:on
     }
 }

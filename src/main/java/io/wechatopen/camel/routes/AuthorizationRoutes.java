@@ -60,6 +60,7 @@ public final class AuthorizationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         ExecutorService refreshPool = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "wechat-authorizer-refresh", settings.refreshConcurrency());
         // The pages wait for WeChat (api_create_preauthcode, api_query_auth): they run on their own bounded pool, so
@@ -145,5 +146,6 @@ public final class AuthorizationRoutes extends RouteBuilder {
                         .bean(reconciliation, "finish")
                     .end()
                 .end();
+        // @formatter:on
     }
 }

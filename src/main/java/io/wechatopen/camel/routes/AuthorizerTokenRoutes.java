@@ -31,6 +31,7 @@ public final class AuthorizerTokenRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:wechat-authorizer-token").routeId("wechat-authorizer-token")
                 // Errors (the typed AuthorizerUnavailableException) go back to the caller as they are.
                 .errorHandler(noErrorHandler())
@@ -55,6 +56,7 @@ public final class AuthorizerTokenRoutes extends RouteBuilder {
                 .setHeader(WeChatApiHeaders.PATH, constant("/cgi-bin/component/set_authorizer_option"))
                 .removeHeaders("CamelHttp*")
                 .to("direct:wechat-api-call").id("call-api-set-authorizer-option");
+        // @formatter:on
     }
 
     static java.util.Map<String, Object> optionRequest(org.apache.camel.Message message, boolean withValue) {

@@ -30,6 +30,7 @@ public final class ComponentEventRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:wechat-component-event-accept").routeId("wechat-component-event-accept")
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers with the status.
                 .errorHandler(noErrorHandler())
@@ -51,5 +52,6 @@ public final class ComponentEventRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setBody(constant(""))
                 .to("seda:wechat-authorization-event-handle?waitForTaskToComplete=Always&timeout=0");
+        // @formatter:on
     }
 }

@@ -32,6 +32,7 @@ public final class ComponentTokenRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:wechat-component-token-refresh-all").routeId("wechat-component-token-refresh-all")
                 .routeConfigurationId("wechat-schedule-errors")
                 .setBody(method(manager, "componentAppids"))
@@ -60,5 +61,6 @@ public final class ComponentTokenRoutes extends RouteBuilder {
                 .setHeader("WeChatTicketArrived", method(wakeups, "take(${header.WeChatComponentAppid})"))
                 .bean(manager, "ensureFresh(${header.WeChatComponentAppid}, ${header.WeChatTicketArrived})")
                 .id("save-component-token");
+        // @formatter:on
     }
 }

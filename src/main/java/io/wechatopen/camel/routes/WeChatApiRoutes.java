@@ -48,6 +48,7 @@ public final class WeChatApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         // Repeating these is harmless: a token or pre_auth_code more, a read again. api_query_auth is not: its
         // code works once, so an answer lost on the way must not be asked for again with the same code.
         componentApi("component-token", "api_component_token", ApiTokens.Kind.NONE, true,
@@ -91,6 +92,7 @@ public final class WeChatApiRoutes extends RouteBuilder {
                     .removeHeaders("CamelHttp(Query|Uri|Path|Url)")
                 .end()
                 .bean(responses, "check");
+        // @formatter:on
     }
 
     private void componentApi(String endpoint, String api, ApiTokens.Kind kind, boolean idempotent,

@@ -55,6 +55,7 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // @formatter:off
         RouteConfigurationDefinition apiErrors = routeConfiguration("wechat-api-errors");
         // Other errcodes are answers: the caller reacts and reports them, so they are not logged here.
         apiErrors.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
@@ -123,6 +124,7 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
         routeConfiguration("wechat-schedule-errors").onException(Exception.class)
                 .handled(true)
                 .log(LoggingLevel.ERROR, "io.wechatopen.camel.schedule", "${routeId} failed: ${exception.message}");
+        // @formatter:on
     }
 
     /** Redelivery with exponential back-off, bounded; logs name the exception only (no body, no history). */

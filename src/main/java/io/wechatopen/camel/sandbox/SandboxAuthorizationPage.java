@@ -1,5 +1,7 @@
 package io.wechatopen.camel.sandbox;
 
+import static io.wechatopen.camel.html.HtmlEscaping.escape;
+
 import java.util.List;
 
 /**
@@ -94,26 +96,10 @@ final class SandboxAuthorizationPage {
 
     private static void hidden(StringBuilder html, String name, String value) {
         html.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"")
-                .append(escape(value == null ? "" : value)).append("\" />\n");
+                .append(escape(value)).append("\" />\n");
     }
 
     private static String serviceType(int id) {
         return id >= 0 && id < SERVICE_TYPES.size() ? SERVICE_TYPES.get(id) : "type " + id;
-    }
-
-    /** Escapes text for an HTML element or a double-quoted attribute. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -5,15 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * What the simulated WeChat holds about the platform's authorizations: pre-authorization codes, authorization codes,
@@ -21,7 +17,9 @@ import java.util.regex.Pattern;
  * rules of {@code api_create_preauthcode}, the authorization page, {@code api_query_auth},
  * {@code api_authorizer_token}, {@code api_get_authorizer_info}, {@code api_get_authorizer_list} and the option APIs
  * (protocol §4.3-§4.9, §8, §11). The caller checks the component access token first. Thread-safe; all times come
- * from the injected {@link Clock}.
+ * from the injected {@link Clock}: every method holds this object's lock, which also guards the parts it delegates
+ * to by role: {@link SandboxPreAuthCodes}, {@link SandboxAuthCodes}, one {@link SandboxAuthorizer} per account (with
+ * its {@link SandboxAuthorizerOptions}) and {@link SandboxAuthorizerTokens}.
  *
  * <p>
  * An account's authorization has generations: approving while not authorized starts a new one (an
@@ -30,46 +28,29 @@ import java.util.regex.Pattern;
  */
 public final class SandboxAuthorizations {
 
-    /** A pre-authorization code lives 1800 s and authorizes once (protocol §4.3). */
-    public static final Duration PRE_AUTH_CODE_LIFETIME = Duration.ofSeconds(1800);
-    /** An authorization code lives 3600 s ({@code expires_in=3600}) and is exchanged once. */
-    public static final Duration AUTH_CODE_LIFETIME = Duration.ofSeconds(3600);
-    /** Lifetime of an authorizer access token ({@code expires_in} 7200) unless configured otherwise. */
-    public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(7200);
-    /** A superseded authorizer access token stays usable this long (as WeChat's other access tokens). */
-    public static final Duration ACCESS_TOKEN_GRACE = Duration.ofSeconds(300);
     /** The most accounts one {@code api_get_authorizer_list} call returns. */
     public static final int LIST_MAX_COUNT = 500;
 
     static final String STATUS_AUTHORIZED = "authorized";
     static final String STATUS_UNAUTHORIZED = "unauthorized";
 
-    /** The authorizer options and their allowed values (protocol §4.9); every option starts at {@code "0"}. */
-    static final Map<String, Set<String>> OPTIONS = Map.of("location_report", Set.of("0", "1", "2"),
-            "voice_recognize", Set.of("0", "1"), "customer_service", Set.of("0", "1"));
-
-    /** What an authorizer access token the sandbox issues looks like ({@code 89_} + 154 url-safe characters). */
-    private static final Pattern ACCESS_TOKEN_FORMAT = Pattern.compile("[0-9]{2}_[A-Za-z0-9_-]{154}");
-    private static final Duration FORGET_AFTER = Duration.ofDays(7);
+    /** Expired codes and tokens are forgotten this long after their expiry, so the maps do not grow forever. */
+    static final Duration FORGET_AFTER = Duration.ofDays(7);
 
     private final String componentAppid;
     private final Clock clock;
-    private final Duration accessTokenLifetime;
     private final SandboxAccounts accounts = new SandboxAccounts();
-
-    private final Map<String, PreAuthCode> preAuthCodes = new HashMap<>();
-    private final Map<String, AuthCode> authCodes = new HashMap<>();
-    private final Map<String, Authorizer> authorizers = new LinkedHashMap<>();
-    private final Map<String, AccessToken> accessTokens = new HashMap<>();
-    private long preAuthCodesIssued;
-    private long authCodesIssued;
+    private final SandboxPreAuthCodes preAuthCodes = new SandboxPreAuthCodes();
+    private final SandboxAuthCodes authCodes = new SandboxAuthCodes();
+    private final Map<String, SandboxAuthorizer> authorizers = new LinkedHashMap<>();
+    private final SandboxAuthorizerTokens tokens;
 
     /**
      * @param componentAppid the platform's appid, which every API and the page expect as {@code component_appid}
      * @param clock the source of every time
      */
     public SandboxAuthorizations(String componentAppid, Clock clock) {
-        this(componentAppid, clock, ACCESS_TOKEN_LIFETIME);
+        this(componentAppid, clock, SandboxAuthorizerTokens.ACCESS_TOKEN_LIFETIME);
     }
 
     /**
@@ -80,7 +61,8 @@ public final class SandboxAuthorizations {
     public SandboxAuthorizations(String componentAppid, Clock clock, Duration accessTokenLifetime) {
         this.componentAppid = Objects.requireNonNull(componentAppid, "componentAppid");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.accessTokenLifetime = Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime");
+        this.tokens = new SandboxAuthorizerTokens(Objects.requireNonNull(accessTokenLifetime,
+                "accessTokenLifetime"));
     }
 
     /** The Official Accounts merchants can authorize with. */
@@ -98,20 +80,11 @@ public final class SandboxAuthorizations {
         if (!componentAppid.equals(appid)) {
             return SandboxErrors.body(SandboxErrors.INVALID_APPID, now);
         }
-        PreAuthCode code = mintPreAuthCode(now);
+        SandboxPreAuthCodes.PreAuthCode code = preAuthCodes.mint(now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pre_auth_code", code.value);
-        body.put("expires_in", PRE_AUTH_CODE_LIFETIME.toSeconds());
+        body.put("expires_in", SandboxPreAuthCodes.LIFETIME.toSeconds());
         return body;
-    }
-
-    private PreAuthCode mintPreAuthCode(Instant now) {
-        preAuthCodes.values().removeIf(c -> c.expiresAt.plus(FORGET_AFTER).isBefore(now));
-        PreAuthCode code = new PreAuthCode("preauthcode@@@" + SandboxRandom.urlSafe(86),
-                now.plus(PRE_AUTH_CODE_LIFETIME));
-        preAuthCodes.put(code.value, code);
-        preAuthCodesIssued++;
-        return code;
     }
 
     /**
@@ -127,7 +100,7 @@ public final class SandboxAuthorizations {
     public synchronized List<SandboxAccount> openPage(String appid, String preAuthCode, String redirectUri,
             String bizAppid, List<Integer> categoryIds) {
         checkComponent(appid);
-        PreAuthCode code = usablePreAuthCode(preAuthCode, clock.instant());
+        SandboxPreAuthCodes.PreAuthCode code = preAuthCodes.usable(preAuthCode, clock.instant());
         if (redirectUri == null || redirectUri.isBlank()) {
             throw new Rejected(400, "redirect_uri is missing: WeChat needs the address to send the merchant back to.");
         }
@@ -158,7 +131,7 @@ public final class SandboxAuthorizations {
             List<Integer> funcIds, String redirectUri, boolean redirectRequired) {
         Instant now = clock.instant();
         checkComponent(appid);
-        PreAuthCode code = usablePreAuthCode(preAuthCode, now);
+        SandboxPreAuthCodes.PreAuthCode code = preAuthCodes.usable(preAuthCode, now);
         String chosen = authorizerAppid;
         if (blank(chosen)) {
             chosen = code.bizAppid == null ? SandboxAccounts.FIRST_APPID : code.bizAppid;
@@ -177,7 +150,8 @@ public final class SandboxAuthorizations {
         SandboxAccount account = account(chosen, "authorizer_appid");
 
         code.used = true;
-        Authorizer authorizer = authorizers.computeIfAbsent(account.appid(), k -> new Authorizer(account));
+        SandboxAuthorizer authorizer = authorizers.computeIfAbsent(account.appid(),
+                k -> new SandboxAuthorizer(account));
         boolean update = authorizer.authorized;
         if (!update) {
             authorizer.authorized = true;
@@ -187,12 +161,12 @@ public final class SandboxAuthorizations {
         }
         authorizer.funcIds = granted;
         authorizer.authTime = now;
-        AuthCode authCode = mintAuthCode(authorizer, now);
+        SandboxAuthCodes.AuthCode authCode = authCodes.mint(authorizer, now);
         SandboxAuthorizationPush push = new SandboxAuthorizationPush(
                 update ? SandboxAuthorizationPush.UPDATEAUTHORIZED : SandboxAuthorizationPush.AUTHORIZED,
                 account.appid(), now, authCode.value, authCode.expiresAt, code.value);
         return new Approval(authCode.value, account.appid(), redirect == null ? null
-                : redirectUrl(redirect, authCode.value), push);
+                : SandboxAuthCodes.redirectUrl(redirect, authCode.value), push);
     }
 
     /**
@@ -205,14 +179,14 @@ public final class SandboxAuthorizations {
      */
     public synchronized Approval update(String authorizerAppid, List<Integer> funcIds) {
         Instant now = clock.instant();
-        Authorizer authorizer = authorized(authorizerAppid);
+        SandboxAuthorizer authorizer = authorized(authorizerAppid);
         if (funcIds != null) {
             authorizer.funcIds = checkFuncIds(funcIds);
         }
         authorizer.authTime = now;
-        PreAuthCode preAuthCode = mintPreAuthCode(now);
+        SandboxPreAuthCodes.PreAuthCode preAuthCode = preAuthCodes.mint(now);
         preAuthCode.used = true;
-        AuthCode authCode = mintAuthCode(authorizer, now);
+        SandboxAuthCodes.AuthCode authCode = authCodes.mint(authorizer, now);
         SandboxAuthorizationPush push = new SandboxAuthorizationPush(SandboxAuthorizationPush.UPDATEAUTHORIZED,
                 authorizerAppid, now, authCode.value, authCode.expiresAt, preAuthCode.value);
         return new Approval(authCode.value, authorizerAppid, null, push);
@@ -238,7 +212,7 @@ public final class SandboxAuthorizations {
      * @throws Rejected 404 for an account that never authorized, 409 for one not authorized now
      */
     public synchronized void rotateRefreshToken(String authorizerAppid) {
-        authorized(authorizerAppid).refreshToken = mintRefreshToken();
+        authorized(authorizerAppid).refreshToken = SandboxAuthorizerTokens.mintRefreshToken();
     }
 
     /**
@@ -249,14 +223,7 @@ public final class SandboxAuthorizations {
      */
     public synchronized int expireAccessTokens(String authorizerAppid) {
         known(authorizerAppid);
-        Instant now = clock.instant();
-        int expired = 0;
-        for (AccessToken token : accessTokens.values()) {
-            if (token.appid().equals(authorizerAppid) && token.issued().expire(now)) {
-                expired++;
-            }
-        }
-        return expired;
+        return tokens.expireAll(authorizerAppid, clock.instant());
     }
 
     /**
@@ -271,11 +238,11 @@ public final class SandboxAuthorizations {
         if (!componentAppid.equals(appid)) {
             return SandboxErrors.body(SandboxErrors.INVALID_APPID, now);
         }
-        AuthCode code = authorizationCode == null ? null : authCodes.get(authorizationCode);
+        SandboxAuthCodes.AuthCode code = authCodes.find(authorizationCode);
         if (code == null || code.used) {
             return SandboxErrors.body(SandboxErrors.CODE_INVALID, now);
         }
-        Authorizer authorizer = authorizers.get(code.appid);
+        SandboxAuthorizer authorizer = authorizers.get(code.appid);
         authorizer.count(SandboxFaults.API_QUERY_AUTH);
         if (code.generation != authorizer.generation) {
             return SandboxErrors.body(SandboxErrors.CODE_INVALID, now);
@@ -288,13 +255,13 @@ public final class SandboxAuthorizations {
         }
         code.used = true;
         if (authorizer.refreshToken == null) {
-            authorizer.refreshToken = mintRefreshToken();
+            authorizer.refreshToken = SandboxAuthorizerTokens.mintRefreshToken();
         }
-        String accessToken = mintAccessToken(authorizer, now);
+        String accessToken = tokens.mintAccessToken(authorizer, now);
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("authorizer_appid", authorizer.account.appid());
+        info.put("authorizer_appid", authorizer.appid());
         info.put("authorizer_access_token", accessToken);
-        info.put("expires_in", accessTokenLifetime.toSeconds());
+        info.put("expires_in", tokens.accessTokenLifetime().toSeconds());
         info.put("authorizer_refresh_token", authorizer.refreshToken);
         info.put("func_info", SandboxFuncScopes.funcInfo(authorizer.funcIds));
         return Map.of("authorization_info", info);
@@ -302,7 +269,7 @@ public final class SandboxAuthorizations {
 
     /**
      * {@code api_authorizer_token}: a new access token for the refresh token; the previous access token stays valid
-     * for {@link #ACCESS_TOKEN_GRACE}. The refresh token is echoed.
+     * for {@link SandboxAuthorizerTokens#ACCESS_TOKEN_GRACE}. The refresh token is echoed.
      *
      * @return {@code {"authorizer_access_token":...,"expires_in":7200,"authorizer_refresh_token":...}}, or 40013,
      *         61003 (never or no longer authorized), 61023 (refresh token empty, wrong or replaced)
@@ -310,7 +277,7 @@ public final class SandboxAuthorizations {
     public synchronized Map<String, Object> authorizerToken(String appid, String authorizerAppid,
             String refreshToken) {
         Instant now = clock.instant();
-        Authorizer authorizer = authorizers.get(authorizerAppid);
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
         Map<String, Object> refused = refused(appid, authorizer, SandboxFaults.API_AUTHORIZER_TOKEN, now);
         if (refused != null) {
             return refused;
@@ -318,10 +285,10 @@ public final class SandboxAuthorizations {
         if (blank(refreshToken) || !refreshToken.equals(authorizer.refreshToken)) {
             return SandboxErrors.body(SandboxErrors.REFRESH_TOKEN_INVALID, now);
         }
-        String accessToken = mintAccessToken(authorizer, now);
+        String accessToken = tokens.mintAccessToken(authorizer, now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authorizer_access_token", accessToken);
-        body.put("expires_in", accessTokenLifetime.toSeconds());
+        body.put("expires_in", tokens.accessTokenLifetime().toSeconds());
         body.put("authorizer_refresh_token", authorizer.refreshToken);
         return body;
     }
@@ -334,7 +301,7 @@ public final class SandboxAuthorizations {
      *         authorized)
      */
     public synchronized Map<String, Object> authorizerInfo(String appid, String authorizerAppid) {
-        Authorizer authorizer = authorizers.get(authorizerAppid);
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
         Map<String, Object> refused = refused(appid, authorizer, SandboxFaults.API_GET_AUTHORIZER_INFO,
                 clock.instant());
         if (refused != null) {
@@ -369,13 +336,13 @@ public final class SandboxAuthorizations {
         if (from < 0 || size < 1) {
             return SandboxErrors.body(SandboxErrors.DATA_FORMAT_ERROR, now);
         }
-        List<Authorizer> current = authorizers.values().stream().filter(a -> a.authorized)
-                .sorted(Comparator.comparing((Authorizer a) -> a.authTime).thenComparing(a -> a.account.appid()))
+        List<SandboxAuthorizer> current = authorizers.values().stream().filter(a -> a.authorized)
+                .sorted(Comparator.comparing((SandboxAuthorizer a) -> a.authTime).thenComparing(SandboxAuthorizer::appid))
                 .toList();
         List<Map<String, Object>> list = new ArrayList<>();
         current.stream().skip(from).limit(size).forEach(a -> {
             Map<String, Object> item = new LinkedHashMap<>();
-            item.put("authorizer_appid", a.account.appid());
+            item.put("authorizer_appid", a.appid());
             item.put("refresh_token", a.refreshTokenOrEmpty());
             item.put("auth_time", a.authTime.getEpochSecond());
             list.add(item);
@@ -393,14 +360,14 @@ public final class SandboxAuthorizations {
      */
     public synchronized Map<String, Object> option(String appid, String authorizerAppid, String name) {
         Instant now = clock.instant();
-        Authorizer authorizer = authorizers.get(authorizerAppid);
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
         Map<String, Object> refused = refused(appid, authorizer, SandboxFaults.API_GET_AUTHORIZER_OPTION, now);
         if (refused != null) {
             return refused;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authorizer_appid", authorizerAppid);
-        body.putAll(optionOf(authorizer, name, now));
+        body.putAll(authorizer.options.get(name, now));
         return body;
     }
 
@@ -413,9 +380,9 @@ public final class SandboxAuthorizations {
     public synchronized Map<String, Object> setOption(String appid, String authorizerAppid, String name,
             String value) {
         Instant now = clock.instant();
-        Authorizer authorizer = authorizers.get(authorizerAppid);
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
         Map<String, Object> refused = refused(appid, authorizer, SandboxFaults.API_SET_AUTHORIZER_OPTION, now);
-        return refused != null ? refused : setOptionOf(authorizer, name, value, now);
+        return refused != null ? refused : authorizer.options.set(name, value, now);
     }
 
     /**
@@ -424,7 +391,7 @@ public final class SandboxAuthorizations {
      * @return {@code {"option_name","option_value"}}, or 61012 (unknown option)
      */
     public synchronized Map<String, Object> ownOption(String authorizerAppid, String name) {
-        return optionOf(authorizers.get(authorizerAppid), name, clock.instant());
+        return authorizers.get(authorizerAppid).options.get(name, clock.instant());
     }
 
     /**
@@ -433,7 +400,7 @@ public final class SandboxAuthorizations {
      * @return {@code {"errcode":0,"errmsg":"ok"}}, or 61012 (unknown option), 61013 (bad value)
      */
     public synchronized Map<String, Object> setOwnOption(String authorizerAppid, String name, String value) {
-        return setOptionOf(authorizers.get(authorizerAppid), name, value, clock.instant());
+        return authorizers.get(authorizerAppid).options.set(name, value, clock.instant());
     }
 
     /**
@@ -441,7 +408,7 @@ public final class SandboxAuthorizations {
      *
      * @return an error body (40013 for another platform, 61003 for an account not authorized now), or {@code null}
      */
-    private Map<String, Object> refused(String appid, Authorizer authorizer, String api, Instant now) {
+    private Map<String, Object> refused(String appid, SandboxAuthorizer authorizer, String api, Instant now) {
         if (!componentAppid.equals(appid)) {
             return SandboxErrors.body(SandboxErrors.INVALID_APPID, now);
         }
@@ -452,56 +419,22 @@ public final class SandboxAuthorizations {
         return null;
     }
 
-    private static Map<String, Object> optionOf(Authorizer authorizer, String name, Instant now) {
-        if (name == null || !OPTIONS.containsKey(name)) {
-            return SandboxErrors.body(SandboxErrors.INVALID_OPTION_NAME, now);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("option_name", name);
-        body.put("option_value", authorizer.options.get(name));
-        return body;
-    }
-
-    private static Map<String, Object> setOptionOf(Authorizer authorizer, String name, String value, Instant now) {
-        if (name == null || !OPTIONS.containsKey(name)) {
-            return SandboxErrors.body(SandboxErrors.INVALID_OPTION_NAME, now);
-        }
-        if (value == null || !OPTIONS.get(name).contains(value)) {
-            return SandboxErrors.body(SandboxErrors.INVALID_OPTION_VALUE, now);
-        }
-        authorizer.options.put(name, value);
-        return SandboxErrors.ok("ok");
-    }
-
     /**
      * Checks an authorizer access token as the APIs that take one ({@code ?access_token=}) do, and counts a call of
      * {@code api} for its account.
      *
      * @return the errcode (0 when usable: 41001 missing, 40014 not shaped like a token the sandbox issues, 40001
-     *         unknown, superseded longer than {@link #ACCESS_TOKEN_GRACE} ago, or of a withdrawn authorization,
+     *         unknown, superseded longer than {@link SandboxAuthorizerTokens#ACCESS_TOKEN_GRACE} ago, or of a
+     *         withdrawn authorization,
      *         42001 past its expiry) and the token's account when it is known
      */
     public synchronized TokenCheck checkAccessToken(String token, String api) {
-        if (blank(token)) {
-            return new TokenCheck(SandboxErrors.ACCESS_TOKEN_MISSING, null);
-        }
-        if (!ACCESS_TOKEN_FORMAT.matcher(token).matches()) {
-            return new TokenCheck(SandboxErrors.INVALID_ACCESS_TOKEN, null);
-        }
-        AccessToken issued = accessTokens.get(token);
-        if (issued == null) {
-            return new TokenCheck(SandboxErrors.INVALID_CREDENTIAL, null);
-        }
-        Authorizer authorizer = authorizers.get(issued.appid());
-        authorizer.count(api);
-        boolean withdrawn = !authorizer.authorized || issued.generation() != authorizer.generation;
-        return new TokenCheck(withdrawn ? SandboxErrors.INVALID_CREDENTIAL : issued.issued().check(clock.instant()),
-                issued.appid());
+        return tokens.check(token, api, authorizers::get, clock.instant());
     }
 
     /** When the account authorized (or last changed its authorization), if it ever did. */
     public synchronized Instant authTime(String authorizerAppid) {
-        Authorizer authorizer = authorizers.get(authorizerAppid);
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
         return authorizer == null ? null : authorizer.authTime;
     }
 
@@ -514,42 +447,13 @@ public final class SandboxAuthorizations {
         Instant now = clock.instant();
         Map<String, Object> view = new LinkedHashMap<>();
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Authorizer a : authorizers.values()) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("appid", a.account.appid());
-            item.put("nick_name", a.account.nickName());
-            item.put("status", a.authorized ? STATUS_AUTHORIZED : STATUS_UNAUTHORIZED);
-            item.put("func_ids", a.funcIds);
-            item.put("auth_time", a.authTime.getEpochSecond());
-            item.put("refresh_token_present", a.authorized && a.refreshToken != null);
-            item.put("access_tokens_issued", a.accessTokensIssued);
-            SandboxIssuedToken current = a.authorized ? a.currentToken : null;
-            item.put("access_token_expires_at", current == null ? null : current.expiresAt().toString());
-            item.put("access_token_expires_in", current == null ? null
-                    : Math.max(0, Duration.between(now, current.expiresAt()).toSeconds()));
-            item.put("options", new TreeMap<>(a.options));
-            item.put("calls", new TreeMap<>(a.calls));
-            list.add(item);
+        for (SandboxAuthorizer a : authorizers.values()) {
+            list.add(a.view(now));
         }
         view.put("authorizers", list);
-        view.put("pre_auth_codes", Map.of("issued", preAuthCodesIssued, "usable",
-                preAuthCodes.values().stream().filter(c -> !c.used && now.isBefore(c.expiresAt)).count()));
-        view.put("auth_codes", Map.of("issued", authCodesIssued, "unused",
-                authCodes.values().stream().filter(c -> !c.used && now.isBefore(c.expiresAt)).count()));
+        view.put("pre_auth_codes", preAuthCodes.counts(now));
+        view.put("auth_codes", authCodes.counts(now));
         return view;
-    }
-
-    /**
-     * {@code redirect_uri} with {@code auth_code} and {@code expires_in} appended as WeChat does: after {@code ?}, or
-     * after {@code &} when the URI has a query already, before any fragment.
-     */
-    static String redirectUrl(String redirectUri, String authCode) {
-        int hash = redirectUri.indexOf('#');
-        String base = hash < 0 ? redirectUri : redirectUri.substring(0, hash);
-        String fragment = hash < 0 ? "" : redirectUri.substring(hash);
-        String separator = base.indexOf('?') < 0 ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
-        return base + separator + "auth_code=" + authCode + "&expires_in=" + AUTH_CODE_LIFETIME.toSeconds()
-                + fragment;
     }
 
     private void checkComponent(String appid) {
@@ -557,23 +461,6 @@ public final class SandboxAuthorizations {
             throw new Rejected(400, "component_appid " + (blank(appid) ? "is missing" : appid
                     + " is not the platform this sandbox simulates (" + componentAppid + ")") + ".");
         }
-    }
-
-    private PreAuthCode usablePreAuthCode(String value, Instant now) {
-        PreAuthCode code = value == null ? null : preAuthCodes.get(value);
-        if (code == null) {
-            throw new Rejected(400, blank(value) ? "pre_auth_code is missing."
-                    : "The pre_auth_code is unknown: get one from api_create_preauthcode.");
-        }
-        if (code.used) {
-            throw new Rejected(400, "The pre_auth_code was used already: each one authorizes once. "
-                    + "Get a new one from api_create_preauthcode.");
-        }
-        if (!now.isBefore(code.expiresAt)) {
-            throw new Rejected(400, "The pre_auth_code expired: it is valid for "
-                    + PRE_AUTH_CODE_LIFETIME.toSeconds() + " s. Get a new one from api_create_preauthcode.");
-        }
-        return code;
     }
 
     private SandboxAccount account(String appid, String field) {
@@ -597,47 +484,21 @@ public final class SandboxAuthorizations {
         return List.copyOf(new LinkedHashSet<>(ids));
     }
 
-    private Authorizer known(String authorizerAppid) {
-        Authorizer authorizer = authorizerAppid == null ? null : authorizers.get(authorizerAppid);
+    private SandboxAuthorizer known(String authorizerAppid) {
+        SandboxAuthorizer authorizer = authorizerAppid == null ? null : authorizers.get(authorizerAppid);
         if (authorizer == null) {
             throw new Rejected(404, "The account " + authorizerAppid + " never authorized this platform.");
         }
         return authorizer;
     }
 
-    private Authorizer authorized(String authorizerAppid) {
-        Authorizer authorizer = known(authorizerAppid);
+    private SandboxAuthorizer authorized(String authorizerAppid) {
+        SandboxAuthorizer authorizer = known(authorizerAppid);
         if (!authorizer.authorized) {
             throw new Rejected(409, "The account " + authorizerAppid + " withdrew its authorization; "
                     + "it must authorize again first.");
         }
         return authorizer;
-    }
-
-    private AuthCode mintAuthCode(Authorizer authorizer, Instant now) {
-        authCodes.values().removeIf(c -> c.expiresAt.plus(FORGET_AFTER).isBefore(now));
-        AuthCode code = new AuthCode("queryauthcode@@@" + SandboxRandom.urlSafe(86), authorizer.account.appid(),
-                authorizer.generation, now.plus(AUTH_CODE_LIFETIME));
-        authCodes.put(code.value, code);
-        authCodesIssued++;
-        return code;
-    }
-
-    private static String mintRefreshToken() {
-        return "refreshtoken@@@" + SandboxRandom.urlSafe(43);
-    }
-
-    private String mintAccessToken(Authorizer authorizer, Instant now) {
-        accessTokens.values().removeIf(t -> t.issued().expiresAt().plus(FORGET_AFTER).isBefore(now));
-        if (authorizer.currentToken != null) {
-            authorizer.currentToken.supersede(now, ACCESS_TOKEN_GRACE);
-        }
-        SandboxIssuedToken token = new SandboxIssuedToken("89_" + SandboxRandom.urlSafe(154),
-                now.plus(accessTokenLifetime));
-        accessTokens.put(token.value(), new AccessToken(authorizer.account.appid(), authorizer.generation, token));
-        authorizer.currentToken = token;
-        authorizer.accessTokensIssued++;
-        return token.value();
     }
 
     private static boolean blank(String value) {
@@ -685,66 +546,6 @@ public final class SandboxAuthorizations {
         /** The HTTP status to answer with: 400, 404 or 409. */
         public int status() {
             return status;
-        }
-    }
-
-    private static final class PreAuthCode {
-        private final String value;
-        private final Instant expiresAt;
-        private boolean used;
-        private String redirectUri;
-        private String bizAppid;
-        private List<Integer> categoryIds;
-
-        private PreAuthCode(String value, Instant expiresAt) {
-            this.value = value;
-            this.expiresAt = expiresAt;
-        }
-    }
-
-    private static final class AuthCode {
-        private final String value;
-        private final String appid;
-        private final int generation;
-        private final Instant expiresAt;
-        private boolean used;
-
-        private AuthCode(String value, String appid, int generation, Instant expiresAt) {
-            this.value = value;
-            this.appid = appid;
-            this.generation = generation;
-            this.expiresAt = expiresAt;
-        }
-    }
-
-    /** An authorizer access token: which account and which of its authorizations it belongs to. */
-    private record AccessToken(String appid, int generation, SandboxIssuedToken issued) {
-    }
-
-    private static final class Authorizer {
-        private final SandboxAccount account;
-        private final Map<String, String> options = new HashMap<>();
-        private final Map<String, Long> calls = new HashMap<>();
-        private boolean authorized;
-        private int generation;
-        private List<Integer> funcIds = List.of();
-        private Instant authTime;
-        /** {@code null} until the first exchange of the current authorization. */
-        private String refreshToken;
-        private SandboxIssuedToken currentToken;
-        private long accessTokensIssued;
-
-        private Authorizer(SandboxAccount account) {
-            this.account = account;
-            OPTIONS.keySet().forEach(name -> options.put(name, "0"));
-        }
-
-        private String refreshTokenOrEmpty() {
-            return refreshToken == null ? "" : refreshToken;
-        }
-
-        private void count(String api) {
-            calls.merge(api, 1L, Long::sum);
         }
     }
 }

@@ -122,6 +122,7 @@ public class SandboxRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         if (getCamelContext().hasComponent(HTTP_COMPONENT) == null) {
             NettyHttpComponent component = new NettyHttpComponent();
             component.setNettyHttpBinding(new SandboxHttpBinding(component.getHeaderFilterStrategy()));
@@ -230,6 +231,7 @@ public class SandboxRoutes extends RouteBuilder {
         reply(from(consumer("/sandbox/state", "GET"))
                 .routeId(CONTROL_STATE_SHOW)
                 .process(control::showState));
+        // @formatter:on
     }
 
     /**
@@ -257,6 +259,7 @@ public class SandboxRoutes extends RouteBuilder {
      * to the receiver with WeChat's 5 s budget, recording the answer or the failure.
      */
     private void deliver(ProcessorDefinition<?> route, SandboxPusher pusher, String nodeId) {
+        // @formatter:off
         route.filter(exchangeProperty(SandboxPusher.SEND).isEqualTo(true))
                 .delay(exchangeProperty(SandboxReply.LATENCY_MS))
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
@@ -272,6 +275,7 @@ public class SandboxRoutes extends RouteBuilder {
                     .process(pusher::failed)
                 .end()
             .end();
+        // @formatter:on
     }
 
     /** Ends an HTTP route: no inbound header goes back; status, Content-Type and Location come from the handler. */

@@ -1,8 +1,6 @@
 package io.wechatopen.camel.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -191,26 +189,22 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
 
     private static Optional<Claim> select(Connection connection, String componentAppid, String codeHash)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SELECT)) {
+        return JdbcSupport.queryOne(connection, SELECT, statement -> {
             statement.setString(1, componentAppid);
             statement.setString(2, codeHash);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Status status;
-                try {
-                    status = Status.valueOf(rs.getString(1));
-                } catch (IllegalArgumentException e) {
-                    throw new StoreException("wechat_authorization_code row of " + componentAppid
-                            + " has the unknown status " + rs.getString(1));
-                }
-                String authorizerAppid = rs.getString(2);
-                int errcode = rs.getInt(3);
-                Integer errcodeOrNull = rs.wasNull() ? null : errcode;
-                return Optional.of(new Claim(componentAppid, codeHash, status, authorizerAppid, errcodeOrNull,
-                        Instant.ofEpochMilli(rs.getLong(4))));
+        }, rs -> {
+            Status status;
+            try {
+                status = Status.valueOf(rs.getString(1));
+            } catch (IllegalArgumentException e) {
+                throw new StoreException("wechat_authorization_code row of " + componentAppid
+                        + " has the unknown status " + rs.getString(1));
             }
-        }
+            String authorizerAppid = rs.getString(2);
+            int errcode = rs.getInt(3);
+            Integer errcodeOrNull = rs.wasNull() ? null : errcode;
+            return new Claim(componentAppid, codeHash, status, authorizerAppid, errcodeOrNull,
+                    Instant.ofEpochMilli(rs.getLong(4)));
+        });
     }
 }

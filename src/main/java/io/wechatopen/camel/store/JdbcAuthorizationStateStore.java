@@ -1,7 +1,5 @@
 package io.wechatopen.camel.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,21 +82,15 @@ public final class JdbcAuthorizationStateStore implements AuthorizationStateStor
                 update.setString(2, stateHash);
                 update.setLong(3, at);
             }) > 0;
-            try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-                select.setString(1, stateHash);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return new Consumed(Outcome.UNKNOWN, Optional.empty());
-                    }
-                    if (consumed) {
-                        return new Consumed(Outcome.CONSUMED, Optional.of(new AuthorizationState(rs.getString(1),
-                                rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
-                                Instant.ofEpochMilli(rs.getLong(5)))));
-                    }
-                    rs.getLong(6);
-                    return new Consumed(rs.wasNull() ? Outcome.EXPIRED : Outcome.ALREADY_USED, Optional.empty());
+            return JdbcSupport.queryOne(connection, SELECT, select -> select.setString(1, stateHash), rs -> {
+                if (consumed) {
+                    return new Consumed(Outcome.CONSUMED, Optional.of(new AuthorizationState(rs.getString(1),
+                            rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                            Instant.ofEpochMilli(rs.getLong(5)))));
                 }
-            }
+                rs.getLong(6);
+                return new Consumed(rs.wasNull() ? Outcome.EXPIRED : Outcome.ALREADY_USED, Optional.empty());
+            }).orElseGet(() -> new Consumed(Outcome.UNKNOWN, Optional.empty()));
         });
     }
 

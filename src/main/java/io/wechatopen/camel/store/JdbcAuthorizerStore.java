@@ -138,18 +138,10 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     @Override
     public Map<String, Long> countByStatus(String componentAppid) {
         Objects.requireNonNull(componentAppid, "componentAppid");
-        return JdbcSupport.read(dataSource, "Counting authorizers by status", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(COUNT_BY_STATUS)) {
-                statement.setString(1, componentAppid);
-                try (ResultSet rs = statement.executeQuery()) {
-                    Map<String, Long> counts = new TreeMap<>();
-                    while (rs.next()) {
-                        counts.put(rs.getString(1), rs.getLong(2));
-                    }
-                    return counts;
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Counting authorizers by status",
+                connection -> JdbcSupport.queryList(connection, COUNT_BY_STATUS, s -> s.setString(1, componentAppid),
+                        rs -> Map.entry(rs.getString(1), rs.getLong(2))))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Long::sum, TreeMap::new));
     }
 
     /**
@@ -163,16 +155,11 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     public long countWithValidToken(String componentAppid, Instant now) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(now, "now");
-        return JdbcSupport.read(dataSource, "Counting authorizers with a valid token", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(COUNT_VALID_TOKEN)) {
-                statement.setString(1, componentAppid);
-                statement.setLong(2, now.toEpochMilli());
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Counting authorizers with a valid token",
+                connection -> JdbcSupport.queryCount(connection, COUNT_VALID_TOKEN, s -> {
+                    s.setString(1, componentAppid);
+                    s.setLong(2, now.toEpochMilli());
+                }));
     }
 
     /**
@@ -200,7 +187,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     public List<AuthorizerRecord> findByAuthorizer(String authorizerAppid) {
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         return JdbcSupport.read(dataSource, "Reading the authorizations of an account",
-                connection -> selectList(connection, SELECT_BY_AUTHORIZER, s -> s.setString(1, authorizerAppid)));
+                connection -> JdbcSupport.queryList(connection, SELECT_BY_AUTHORIZER,
+                        s -> s.setString(1, authorizerAppid), this::map));
     }
 
     /**
@@ -212,7 +200,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     public List<AuthorizerRecord> findAll(String componentAppid) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         return JdbcSupport.read(dataSource, "Reading the authorizers of a component",
-                connection -> selectList(connection, SELECT_ALL, s -> s.setString(1, componentAppid)));
+                connection -> JdbcSupport.queryList(connection, SELECT_ALL, s -> s.setString(1, componentAppid),
+                        this::map));
     }
 
     /**
@@ -231,11 +220,11 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return JdbcSupport.read(dataSource, "Reading the authorizers due for a token refresh",
-                connection -> selectList(connection, SELECT_DUE, s -> {
+                connection -> JdbcSupport.queryList(connection, SELECT_DUE, s -> {
                     s.setString(1, componentAppid);
                     s.setLong(2, expiringBefore.toEpochMilli());
                     s.setInt(3, limit);
-                }));
+                }, this::map));
     }
 
     /**
@@ -398,20 +387,15 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
 
     private Optional<Locked> lockForCompare(Connection connection, String componentAppid, String authorizerAppid)
             throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_FOR_COMPARE)) {
-            bindKey(lock, 1, componentAppid, authorizerAppid);
-            try (ResultSet rs = lock.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String sealed = rs.getString(2);
-                Instant expires = JdbcSupport.getNullableMillis(rs, 3);
-                return Optional.of(new Locked(AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1)),
-                        sealed == null ? null : sealer.open(sealed, refreshTokenContext(componentAppid,
-                                authorizerAppid)),
-                        expires == null ? null : expires.toEpochMilli()));
-            }
-        }
+        return JdbcSupport.queryOne(connection, LOCK_FOR_COMPARE, s -> bindKey(s, 1, componentAppid, authorizerAppid),
+                rs -> {
+                    String sealed = rs.getString(2);
+                    Instant expires = JdbcSupport.getNullableMillis(rs, 3);
+                    return new Locked(AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1)),
+                            sealed == null ? null : sealer.open(sealed, refreshTokenContext(componentAppid,
+                                    authorizerAppid)),
+                            expires == null ? null : expires.toEpochMilli());
+                });
     }
 
     /**
@@ -430,16 +414,9 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         Objects.requireNonNull(accessToken, "accessToken");
         long now = clock.millis();
         return JdbcSupport.inTransaction(dataSource, "Expiring an authorizer_access_token", connection -> {
-            String sealed;
-            try (PreparedStatement lock = connection.prepareStatement(LOCK_ACCESS_TOKEN)) {
-                bindKey(lock, 1, componentAppid, authorizerAppid);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    sealed = rs.getString(1);
-                }
-            }
+            // A missing row and a row without a token read alike: nothing to purge.
+            String sealed = JdbcSupport.queryOne(connection, LOCK_ACCESS_TOKEN,
+                    s -> bindKey(s, 1, componentAppid, authorizerAppid), rs -> rs.getString(1)).orElse(null);
             if (sealed == null
                     || !accessToken.equals(sealer.open(sealed, accessTokenContext(componentAppid, authorizerAppid)))) {
                 return false;
@@ -564,26 +541,21 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         long effective = at.toEpochMilli();
         long now = clock.millis();
         return JdbcSupport.inTransaction(dataSource, "Restoring an authorizer_refresh_token", connection -> {
-            String status;
-            String storedSealed;
-            long statusChangedAt;
-            try (PreparedStatement lock = connection.prepareStatement(LOCK_FOR_RESTORE)) {
-                bindKey(lock, 1, componentAppid, authorizerAppid);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        JdbcSupport.insertOrRerun(connection, INSERT_RESTORED, insert -> {
-                            bindKey(insert, 1, componentAppid, authorizerAppid);
-                            insert.setLong(3, effective);
-                            insert.setString(4, sealed);
-                            insert.setLong(5, now);
-                        });
-                        return true;
-                    }
-                    status = rs.getString(1);
-                    storedSealed = rs.getString(2);
-                    statusChangedAt = rs.getLong(3);
-                }
+            Optional<LockedForRestore> locked = JdbcSupport.queryOne(connection, LOCK_FOR_RESTORE,
+                    s -> bindKey(s, 1, componentAppid, authorizerAppid),
+                    rs -> new LockedForRestore(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            if (locked.isEmpty()) {
+                JdbcSupport.insertOrRerun(connection, INSERT_RESTORED, insert -> {
+                    bindKey(insert, 1, componentAppid, authorizerAppid);
+                    insert.setLong(3, effective);
+                    insert.setString(4, sealed);
+                    insert.setLong(5, now);
+                });
+                return true;
             }
+            String status = locked.get().status();
+            String storedSealed = locked.get().sealedRefreshToken();
+            long statusChangedAt = locked.get().statusChangedAt();
             if (storedSealed != null && refreshToken.equals(sealer.open(storedSealed, context))) {
                 return false;
             }
@@ -606,25 +578,14 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         });
     }
 
-    private Optional<AuthorizerRecord> selectOne(Connection connection, String componentAppid,
-            String authorizerAppid) throws SQLException {
-        List<AuthorizerRecord> rows = selectList(connection, SELECT_ONE,
-                s -> bindKey(s, 1, componentAppid, authorizerAppid));
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    /** The columns {@link #restoreRefreshToken} reads under the row lock, the refresh token still sealed. */
+    private record LockedForRestore(String status, String sealedRefreshToken, long statusChangedAt) {
     }
 
-    private List<AuthorizerRecord> selectList(Connection connection, String sql, JdbcSupport.Binder binder)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet rs = statement.executeQuery()) {
-                List<AuthorizerRecord> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(map(rs));
-                }
-                return rows;
-            }
-        }
+    private Optional<AuthorizerRecord> selectOne(Connection connection, String componentAppid,
+            String authorizerAppid) throws SQLException {
+        return JdbcSupport.queryOne(connection, SELECT_ONE, s -> bindKey(s, 1, componentAppid, authorizerAppid),
+                this::map);
     }
 
     private AuthorizerRecord map(ResultSet rs) throws SQLException {

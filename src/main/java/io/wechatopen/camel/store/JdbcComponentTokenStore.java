@@ -1,7 +1,5 @@
 package io.wechatopen.camel.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -66,19 +64,11 @@ public final class JdbcComponentTokenStore implements ComponentTokenStore {
     @Override
     public Optional<ComponentAccessToken> findToken(String componentAppid) {
         Objects.requireNonNull(componentAppid, "componentAppid");
-        return JdbcSupport.read(dataSource, "Reading the component_access_token", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_TOKEN)) {
-                statement.setString(1, componentAppid);
-                try (ResultSet rs = statement.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    String token = sealer.open(rs.getString(1), tokenContext(componentAppid));
-                    return Optional.of(new ComponentAccessToken(componentAppid, token,
-                            Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Reading the component_access_token",
+                connection -> JdbcSupport.queryOne(connection, SELECT_TOKEN, s -> s.setString(1, componentAppid),
+                        rs -> new ComponentAccessToken(componentAppid,
+                                sealer.open(rs.getString(1), tokenContext(componentAppid)),
+                                Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)))));
     }
 
     /**

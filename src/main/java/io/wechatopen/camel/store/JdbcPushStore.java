@@ -1,9 +1,6 @@
 package io.wechatopen.camel.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,17 +136,13 @@ public final class JdbcPushStore implements PushStore {
             return insert(received);
         } catch (DuplicatePushException e) {
             // The failed insert ended its transaction; compare the bodies in a new one.
-            String storedHash = JdbcSupport.read(dataSource, "Reading a recorded push's body hash", connection -> {
-                try (PreparedStatement select = connection.prepareStatement(SELECT_BODY_HASH)) {
-                    select.setString(1, received.push().componentAppid());
-                    select.setString(2, received.msgSignature());
-                    select.setString(3, received.timestamp());
-                    select.setString(4, received.nonce());
-                    try (ResultSet rs = select.executeQuery()) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
-                }
-            });
+            String storedHash = JdbcSupport.read(dataSource, "Reading a recorded push's body hash",
+                    connection -> JdbcSupport.queryOne(connection, SELECT_BODY_HASH, select -> {
+                        select.setString(1, received.push().componentAppid());
+                        select.setString(2, received.msgSignature());
+                        select.setString(3, received.timestamp());
+                        select.setString(4, received.nonce());
+                    }, rs -> rs.getString(1))).orElse(null);
             if (received.bodyHash() != null && received.bodyHash().equals(storedHash)) {
                 return Outcome.ALREADY_RECORDED;
             }
@@ -174,12 +167,7 @@ public final class JdbcPushStore implements PushStore {
                     insert.setString(1, UUID.randomUUID().toString());
                     insert.setString(2, appid);
                     insert.setString(3, push.infoType());
-                    String authorizer = push.authorizerAppid().orElse(null);
-                    if (authorizer == null) {
-                        insert.setNull(4, Types.VARCHAR);
-                    } else {
-                        insert.setString(4, authorizer);
-                    }
+                    JdbcSupport.setNullableString(insert, 4, push.authorizerAppid().orElse(null));
                     insert.setLong(5, push.createTime().toEpochMilli());
                     insert.setLong(6, received.receivedAt().toEpochMilli());
                     insert.setString(7, received.msgSignature());
@@ -248,18 +236,13 @@ public final class JdbcPushStore implements PushStore {
     }
 
     private long count(String sql, String componentAppid, String status) {
-        return JdbcSupport.read(dataSource, "Counting recorded pushes", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setString(1, componentAppid);
-                if (status != null) {
-                    statement.setString(2, status);
-                }
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Counting recorded pushes",
+                connection -> JdbcSupport.queryCount(connection, sql, statement -> {
+                    statement.setString(1, componentAppid);
+                    if (status != null) {
+                        statement.setString(2, status);
+                    }
+                }));
     }
 
     /**
@@ -282,21 +265,12 @@ public final class JdbcPushStore implements PushStore {
         }
         long now = clock.millis();
         List<SealedEvent> rows = JdbcSupport.read(dataSource, "Reading unprocessed authorization pushes",
-                connection -> {
-                    try (PreparedStatement statement = connection.prepareStatement(SELECT_UNPROCESSED)) {
-                        statement.setString(1, componentAppid);
-                        statement.setLong(2, now);
-                        statement.setInt(3, limit);
-                        try (ResultSet rs = statement.executeQuery()) {
-                            List<SealedEvent> sealed = new ArrayList<>();
-                            while (rs.next()) {
-                                sealed.add(new SealedEvent(rs.getString(1), rs.getString(2), rs.getLong(3),
-                                        rs.getString(4), rs.getInt(5)));
-                            }
-                            return sealed;
-                        }
-                    }
-                });
+                connection -> JdbcSupport.queryList(connection, SELECT_UNPROCESSED, statement -> {
+                    statement.setString(1, componentAppid);
+                    statement.setLong(2, now);
+                    statement.setInt(3, limit);
+                }, rs -> new SealedEvent(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        rs.getInt(5))));
         List<StoredEvent> events = new ArrayList<>();
         for (SealedEvent row : rows) {
             Map<String, String> fields;
@@ -417,22 +391,13 @@ public final class JdbcPushStore implements PushStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
-        return JdbcSupport.read(dataSource, "Listing recorded pushes", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_BY_STATUS)) {
-                statement.setString(1, componentAppid);
-                statement.setString(2, status);
-                statement.setInt(3, limit);
-                try (ResultSet rs = statement.executeQuery()) {
-                    List<EventSummary> events = new ArrayList<>();
-                    while (rs.next()) {
-                        events.add(new EventSummary(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getInt(7),
-                                rs.getString(8)));
-                    }
-                    return events;
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Listing recorded pushes",
+                connection -> JdbcSupport.queryList(connection, SELECT_BY_STATUS, statement -> {
+                    statement.setString(1, componentAppid);
+                    statement.setString(2, status);
+                    statement.setInt(3, limit);
+                }, rs -> new EventSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getInt(7), rs.getString(8))));
     }
 
     /**
@@ -456,13 +421,10 @@ public final class JdbcPushStore implements PushStore {
             if (updated > 0) {
                 return RetryOutcome.RETRIED;
             }
-            try (PreparedStatement exists = connection.prepareStatement(EVENT_EXISTS)) {
+            return JdbcSupport.exists(connection, EVENT_EXISTS, exists -> {
                 exists.setString(1, eventId);
                 exists.setString(2, componentAppid);
-                try (ResultSet rs = exists.executeQuery()) {
-                    return rs.next() ? RetryOutcome.NOT_FAILED : RetryOutcome.UNKNOWN;
-                }
-            }
+            }) ? RetryOutcome.NOT_FAILED : RetryOutcome.UNKNOWN;
         });
     }
 

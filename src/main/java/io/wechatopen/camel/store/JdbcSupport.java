@@ -6,10 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
-/** Transactions and the portable upsert shared by the {@code Jdbc*} stores. */
+/** Transactions, queries with row mappers and the portable upsert shared by the {@code Jdbc*} stores. */
 final class JdbcSupport {
 
     /**
@@ -31,6 +34,12 @@ final class JdbcSupport {
     @FunctionalInterface
     interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Turns the current row of a result set into a value; it must not move the cursor. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
     }
 
     /**
@@ -151,13 +160,50 @@ final class JdbcSupport {
         }
     }
 
-    private static boolean exists(Connection connection, String sql, Binder binder) throws SQLException {
+    /**
+     * Runs a query and maps its first row; further rows are not read. Locks taken by the query ({@code FOR UPDATE})
+     * are held until the transaction of {@code connection} ends.
+     *
+     * @return the mapped first row; empty when there is none or {@code mapper} returns null
+     */
+    static <T> Optional<T> queryOne(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * Runs a query and maps every row, in the order the database returns them.
+     *
+     * @return a mutable list, empty when there is no row
+     */
+    static <T> List<T> queryList(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** Runs a {@code SELECT COUNT(*) ...} query: the first column of its one row. */
+    static long queryCount(Connection connection, String sql, Binder binder) throws SQLException {
+        return queryOne(connection, sql, binder, rs -> rs.getLong(1))
+                .orElseThrow(() -> new SQLException("a COUNT query returned no row"));
+    }
+
+    /** Whether the query finds a row. */
+    static boolean exists(Connection connection, String sql, Binder binder) throws SQLException {
+        return queryOne(connection, sql, binder, rs -> Boolean.TRUE).isPresent();
     }
 
     static int execute(Connection connection, String sql, Binder binder) throws SQLException {

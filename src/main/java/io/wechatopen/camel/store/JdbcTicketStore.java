@@ -1,7 +1,5 @@
 package io.wechatopen.camel.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,18 +47,10 @@ public final class JdbcTicketStore implements TicketStore {
     @Override
     public Optional<ComponentVerifyTicket> findTicket(String componentAppid) {
         Objects.requireNonNull(componentAppid, "componentAppid");
-        return JdbcSupport.read(dataSource, "Reading the component_verify_ticket", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_TICKET)) {
-                statement.setString(1, componentAppid);
-                try (ResultSet rs = statement.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    String ticket = sealer.open(rs.getString(1), ticketContext(componentAppid));
-                    return Optional.of(new ComponentVerifyTicket(componentAppid, ticket,
-                            Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
-                }
-            }
-        });
+        return JdbcSupport.read(dataSource, "Reading the component_verify_ticket",
+                connection -> JdbcSupport.queryOne(connection, SELECT_TICKET, s -> s.setString(1, componentAppid),
+                        rs -> new ComponentVerifyTicket(componentAppid,
+                                sealer.open(rs.getString(1), ticketContext(componentAppid)),
+                                Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)))));
     }
 }

@@ -21,6 +21,7 @@ import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
 import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.config.HttpSettings;
+import io.wechatopen.camel.html.HtmlEscaping;
 import io.wechatopen.camel.model.AuthorizationState;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.store.AuthorizationStateStore;
@@ -100,11 +101,8 @@ public final class AuthorizationPages {
 
     @Handler
     public void entry(Exchange exchange) {
-        Options options;
-        try {
-            options = options(exchange.getMessage());
-        } catch (IllegalArgumentException e) {
-            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+        Options options = optionsOrBadRequest(exchange);
+        if (options == null) {
             return;
         }
         String query = options.query();
@@ -113,7 +111,7 @@ public final class AuthorizationPages {
                 "<p>Authorize this platform to manage your WeChat official account. You will be sent to WeChat,"
                         + " where the account's administrator confirms.</p>"
                         + "<p><a id=\"authorize\" class=\"button\" referrerpolicy=\"origin\" href=\""
-                        + HtmlPages.escape(start) + "\">Authorize on WeChat</a></p>"));
+                        + HtmlEscaping.escape(start) + "\">Authorize on WeChat</a></p>"));
     }
 
     /** The client's address (without port) as Netty saw it, for the per-client rate limit of starts. */
@@ -134,11 +132,8 @@ public final class AuthorizationPages {
 
     @Handler
     public void start(Exchange exchange) {
-        Options options;
-        try {
-            options = options(exchange.getMessage());
-        } catch (IllegalArgumentException e) {
-            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+        Options options = optionsOrBadRequest(exchange);
+        if (options == null) {
             return;
         }
         PreAuthCodeResponse preAuth;
@@ -178,7 +173,7 @@ public final class AuthorizationPages {
             location.append("#wechat_redirect");
         }
         HtmlPages.reply(exchange, 302, HtmlPages.page("Continue on WeChat", "redirect-title",
-                "<p><a href=\"" + HtmlPages.escape(location.toString()) + "\">Continue on WeChat</a></p>"));
+                "<p><a href=\"" + HtmlEscaping.escape(location.toString()) + "\">Continue on WeChat</a></p>"));
         exchange.getMessage().setHeader("Location", location.toString());
         exchange.getMessage().setHeader("Referrer-Policy", "origin");
     }
@@ -243,17 +238,17 @@ public final class AuthorizationPages {
             String target = attempt.returnTo() + (attempt.returnTo().contains("?") ? "&" : "?") + "authorizer_appid="
                     + encode(record.authorizerAppid());
             HtmlPages.reply(exchange, 302, HtmlPages.page("Authorized", "authorized-title",
-                    "<p><a href=\"" + HtmlPages.escape(target) + "\">Continue</a></p>"));
+                    "<p><a href=\"" + HtmlEscaping.escape(target) + "\">Continue</a></p>"));
             exchange.getMessage().setHeader("Location", target);
             return;
         }
         String name = nickName(record);
         HtmlPages.reply(exchange, 200, HtmlPages.page("Authorization complete", "authorized-title",
-                "<p>The official account <strong id=\"account-name\">" + HtmlPages.escape(name)
-                        + "</strong> (<code id=\"account-appid\">" + HtmlPages.escape(record.authorizerAppid())
+                "<p>The official account <strong id=\"account-name\">" + HtmlEscaping.escape(name)
+                        + "</strong> (<code id=\"account-appid\">" + HtmlEscaping.escape(record.authorizerAppid())
                         + "</code>) has authorized this platform.</p>"
                         + "<p>Permission sets granted: <span id=\"func-info\">"
-                        + HtmlPages.escape(record.funcInfo().toString()) + "</span></p>"));
+                        + HtmlEscaping.escape(record.funcInfo().toString()) + "</span></p>"));
     }
 
     /** Deletes the states of attempts that expired (used or not); run by the hourly reconciliation. */
@@ -286,9 +281,19 @@ public final class AuthorizationPages {
     }
 
     private String error(String title, String message, boolean offerRestart) {
-        return HtmlPages.page(title, "error-title", "<p class=\"error\" id=\"error\">" + HtmlPages.escape(message)
-                + "</p>" + (offerRestart ? "<p><a id=\"restart\" href=\"" + HtmlPages.escape(http.contextPath())
+        return HtmlPages.page(title, "error-title", "<p class=\"error\" id=\"error\">" + HtmlEscaping.escape(message)
+                + "</p>" + (offerRestart ? "<p><a id=\"restart\" href=\"" + HtmlEscaping.escape(http.contextPath())
                         + "/authorize\">Start again</a></p>" : ""));
+    }
+
+    /** The request's options; null after answering 400 with the reason they were refused. */
+    private Options optionsOrBadRequest(Exchange exchange) {
+        try {
+            return options(exchange.getMessage());
+        } catch (IllegalArgumentException e) {
+            HtmlPages.reply(exchange, 400, error("Cannot start the authorization", e.getMessage(), false));
+            return null;
+        }
     }
 
     private Options options(Message in) {

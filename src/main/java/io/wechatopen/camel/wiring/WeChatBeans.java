@@ -157,8 +157,9 @@ public final class WeChatBeans extends ServiceSupport {
         ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
-        AdminStatus adminStatus = new AdminStatus(settings.adminToken(), componentTokenManager, ticketStore,
-                pushStore, authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+        AdminBearer adminBearer = new AdminBearer(settings.adminToken());
+        AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
+                authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
@@ -168,9 +169,7 @@ public final class WeChatBeans extends ServiceSupport {
                 new FailedEventsHealthCheck(componentAppids, pushStore));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
-        AdminBearer adminBearer = new AdminBearer(settings.adminToken());
-
-        AdminEvents adminEvents = new AdminEvents(settings.adminToken(), componentAppids, pushStore, clock, mapper);
+        AdminEvents adminEvents = new AdminEvents(adminBearer, componentAppids, pushStore, clock, mapper);
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
                 adminEvents, authorizerStore, authorizerTokenManager);
 

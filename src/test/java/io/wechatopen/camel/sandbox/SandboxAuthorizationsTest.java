@@ -376,13 +376,13 @@ class SandboxAuthorizationsTest {
 
     @Test
     void redirectUrlWhenUriHasQueryOrFragmentThenParametersGoInTheRightPlace() {
-        assertThat(SandboxAuthorizations.redirectUrl("https://p.example/cb", "C"))
+        assertThat(SandboxAuthCodes.redirectUrl("https://p.example/cb", "C"))
                 .isEqualTo("https://p.example/cb?auth_code=C&expires_in=3600");
-        assertThat(SandboxAuthorizations.redirectUrl("https://p.example/cb?state=1", "C"))
+        assertThat(SandboxAuthCodes.redirectUrl("https://p.example/cb?state=1", "C"))
                 .isEqualTo("https://p.example/cb?state=1&auth_code=C&expires_in=3600");
-        assertThat(SandboxAuthorizations.redirectUrl("https://p.example/cb?", "C"))
+        assertThat(SandboxAuthCodes.redirectUrl("https://p.example/cb?", "C"))
                 .isEqualTo("https://p.example/cb?auth_code=C&expires_in=3600");
-        assertThat(SandboxAuthorizations.redirectUrl("https://p.example/cb#top", "C"))
+        assertThat(SandboxAuthCodes.redirectUrl("https://p.example/cb#top", "C"))
                 .isEqualTo("https://p.example/cb?auth_code=C&expires_in=3600#top");
     }
 

@@ -108,9 +108,11 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
+                // @formatter:off
                 from("netty-http:http://127.0.0.1:" + receiverPort + RECEIVER_PATH + "?httpMethodRestrict=POST")
                         .routeId(RECEIVER_ROUTE)
                         .process(SandboxRouteTestSupport.this::receive);
+                // @formatter:on
             }
         };
     }
