@@ -28,8 +28,8 @@ import io.wechatopen.camel.token.ComponentTokenManager;
 
 /**
  * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry,
- * the authorizers by status and the last success and failure of its upkeep, as JSON. Requires {@code Authorization: Bearer {{wechat.admin.token}}}
- * (compared in constant time). Never shows a ticket, token or secret value.
+ * the authorizers by status and the last success and failure of its upkeep, as JSON. Requires
+ * {@code Authorization: Bearer {{wechat.admin.token}}} (compared in constant time). Never shows a ticket, token or secret value.
  */
 public final class AdminStatus {
 
@@ -45,7 +45,8 @@ public final class AdminStatus {
     private final ObjectMapper mapper;
 
     public AdminStatus(AdminBearer bearer, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
-            AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy, Clock clock, ObjectMapper mapper) {
+            AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy,
+            Clock clock, ObjectMapper mapper) {
         this.bearer = bearer;
         this.tokens = tokens;
         this.tickets = tickets;

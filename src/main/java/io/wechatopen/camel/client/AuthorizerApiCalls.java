@@ -15,8 +15,8 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
  * Prepares {@code direct:wechat-api-call}: checks the caller's headers ({@code WeChatAuthorizerAppid},
  * {@code WeChatApiPath}, optional {@code WeChatComponentAppid}, {@code CamelHttpMethod}, {@code CamelHttpQuery},
  * {@code WeChatApiIdempotent}) and turns them into the internal headers of {@code direct:wechat-api-post}; a GET,
- * or a POST whose caller set {@code WeChatApiIdempotent=true}, may be repeated after a transient failure. A Map body is sent as JSON; a String
- * body as it is; no body means GET unless {@code CamelHttpMethod} says otherwise.
+ * or a POST whose caller set {@code WeChatApiIdempotent=true}, may be repeated after a transient failure. A Map body
+ * is sent as JSON; a String body as it is; no body means GET unless {@code CamelHttpMethod} says otherwise.
  */
 public final class AuthorizerApiCalls {
 

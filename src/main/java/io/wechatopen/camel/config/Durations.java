@@ -5,7 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations of our settings: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 12h}, {@code 1d} or ISO-8601. */
+/**
+ * Parses the durations of our settings: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 12h}, {@code 1d} or ISO-8601.
+ */
 public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

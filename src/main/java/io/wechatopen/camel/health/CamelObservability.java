@@ -4,10 +4,10 @@ import java.util.Collection;
 import java.util.Optional;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckRepository;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 

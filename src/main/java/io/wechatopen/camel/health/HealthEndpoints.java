@@ -1,7 +1,5 @@
 package io.wechatopen.camel.health;
 
-import io.wechatopen.camel.admin.AdminBearer;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,6 +16,8 @@ import org.apache.camel.health.HealthCheckHelper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.wechatopen.camel.admin.AdminBearer;
 
 /**
  * The health endpoints, answered from Camel's health-check registry (so the same checks serve any other Camel

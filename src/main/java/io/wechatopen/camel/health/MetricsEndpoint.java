@@ -1,12 +1,12 @@
 package io.wechatopen.camel.health;
 
-import io.wechatopen.camel.admin.AdminBearer;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import io.wechatopen.camel.admin.AdminBearer;
 
 /**
  * {@code GET /admin/metrics} (bearer): every meter of the registry in Prometheus text format, the bundle's

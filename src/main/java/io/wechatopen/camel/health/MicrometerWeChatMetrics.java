@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+
 import io.wechatopen.camel.token.WeChatMetrics;
 
 /**

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.store.TicketStore;

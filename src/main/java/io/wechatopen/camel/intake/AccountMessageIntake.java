@@ -1,7 +1,5 @@
 package io.wechatopen.camel.intake;
 
-import io.wechatopen.camel.client.ApiTokens;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -11,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
 
+import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.config.CallbackSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 

@@ -1,7 +1,5 @@
 package io.wechatopen.camel.notice;
 
-import io.wechatopen.camel.client.ApiTokens;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.token.AuthorizationListener;
 

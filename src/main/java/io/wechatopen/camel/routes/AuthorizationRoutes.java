@@ -6,16 +6,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
-import io.wechatopen.camel.web.AuthorizationPages;
 import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.SweepGuard;
+import io.wechatopen.camel.web.AuthorizationPages;
 
 /**
  * The authorization flow and the authorizer upkeep behind the YAML triggers:

@@ -2,8 +2,8 @@ package io.wechatopen.camel.routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.client.WeChatApiHeaders;
 import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.WeChatApiHeaders;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 
 /**

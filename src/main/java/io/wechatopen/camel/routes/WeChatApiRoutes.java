@@ -73,8 +73,8 @@ public final class WeChatApiRoutes extends RouteBuilder {
         from("direct:wechat-api-post").routeId("wechat-api-post")
                 .errorHandler(noErrorHandler())
                 // Keep the redelivery counters: the caller's error handler counts attempts with them.
-                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, WeChatApiHeaders.PATH, WeChatApiHeaders.METHOD, ApiTokens.KIND,
-                        ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID, ApiTokens.QUERY)
+                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, WeChatApiHeaders.PATH,
+                        WeChatApiHeaders.METHOD, ApiTokens.KIND, ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID, ApiTokens.QUERY)
                 .setBody(exchangeProperty(WeChatApiHeaders.REQUEST))
                 .bean(tokens, "apply")
                 .setHeader(Exchange.HTTP_METHOD, header(WeChatApiHeaders.METHOD))

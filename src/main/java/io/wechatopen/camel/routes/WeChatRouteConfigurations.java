@@ -12,13 +12,13 @@ import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
-import io.wechatopen.camel.client.WeChatApiHeaders;
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.WeChatHttpException;
 import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.WeChatApiHeaders;
+import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.PushRejectedException;
-import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.token.WeChatMetrics;
 
 /**

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.apache.camel.Exchange;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-
-import org.apache.camel.Exchange;
 
 /**
  * Serves the simulated WeChat component APIs over HTTP: parses the JSON body, records the call, applies injected

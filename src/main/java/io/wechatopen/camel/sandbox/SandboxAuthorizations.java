@@ -337,7 +337,8 @@ public final class SandboxAuthorizations {
             return SandboxErrors.body(SandboxErrors.DATA_FORMAT_ERROR, now);
         }
         List<SandboxAuthorizer> current = authorizers.values().stream().filter(a -> a.authorized)
-                .sorted(Comparator.comparing((SandboxAuthorizer a) -> a.authTime).thenComparing(SandboxAuthorizer::appid))
+                .sorted(Comparator.comparing((SandboxAuthorizer a) -> a.authTime)
+                        .thenComparing(SandboxAuthorizer::appid))
                 .toList();
         List<Map<String, Object>> list = new ArrayList<>();
         current.stream().skip(from).limit(size).forEach(a -> {

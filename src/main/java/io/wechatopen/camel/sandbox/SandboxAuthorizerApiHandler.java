@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.camel.Exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Serves the simulated authorization APIs over HTTP and delegates to {@link SandboxAuthorizations}: those that take

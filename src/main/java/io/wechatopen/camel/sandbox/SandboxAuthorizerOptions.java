@@ -34,7 +34,9 @@ final class SandboxAuthorizerOptions {
         return body;
     }
 
-    /** @return {@code {"errcode":0,"errmsg":"ok"}}, or 61012 (unknown option), 61013 (bad value); nothing changes then */
+    /**
+     * @return {@code {"errcode":0,"errmsg":"ok"}}, or 61012 (unknown option), 61013 (bad value); nothing changes then
+     */
     Map<String, Object> set(String name, String value, Instant now) {
         if (name == null || !ALLOWED.containsKey(name)) {
             return SandboxErrors.body(SandboxErrors.INVALID_OPTION_NAME, now);

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.camel.Exchange;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.apache.camel.Exchange;
 
 /**
  * The sandbox's control API for tests and demos ({@code /sandbox/*}): push now, stop/start the push service,

@@ -37,6 +37,6 @@ final class SandboxFuncScopes {
 
     /** WeChat's {@code func_info}: {@code [{"funcscope_category":{"id":N}}, ...]}. */
     static List<Map<String, Object>> funcInfo(List<Integer> ids) {
-        return ids.stream().map(id -> Map.<String, Object>of("funcscope_category", Map.of("id", id))).toList();
+        return ids.stream().map(id -> Map.<String, Object> of("funcscope_category", Map.of("id", id))).toList();
     }
 }

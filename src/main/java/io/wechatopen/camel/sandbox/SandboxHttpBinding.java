@@ -1,7 +1,5 @@
 package io.wechatopen.camel.sandbox;
 
-import io.netty.handler.codec.http.HttpResponse;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
@@ -9,6 +7,8 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.netty.handler.codec.http.HttpResponse;
 
 /**
  * The sandbox's netty-http binding: as the default one, except that an exchange marked

@@ -2,10 +2,10 @@ package io.wechatopen.camel.sandbox;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.camel.Exchange;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.apache.camel.Exchange;
 
 /**
  * How the sandbox's handlers hand a reply to their route: the body is set as UTF-8 bytes, and the HTTP status,

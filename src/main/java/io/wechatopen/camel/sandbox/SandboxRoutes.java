@@ -2,8 +2,6 @@ package io.wechatopen.camel.sandbox;
 
 import java.util.Objects;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
@@ -11,6 +9,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wechatopen.camel.config.SandboxSettings;
 import io.wechatopen.camel.config.WeChatSettings;
@@ -286,7 +286,8 @@ public class SandboxRoutes extends RouteBuilder {
 
     private String consumer(String path, String method) {
         SandboxSettings sandbox = settings.sandbox();
-        return HTTP_COMPONENT + ":http://" + sandbox.host() + ":" + sandbox.port() + path + "?httpMethodRestrict=" + method
+        return HTTP_COMPONENT + ":http://" + sandbox.host() + ":" + sandbox.port() + path + "?httpMethodRestrict="
+                + method
                 + "&muteException=true";
     }
 

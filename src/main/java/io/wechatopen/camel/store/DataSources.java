@@ -16,10 +16,11 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.config.ConfigurationException;
 import io.wechatopen.camel.config.StoreSettings;

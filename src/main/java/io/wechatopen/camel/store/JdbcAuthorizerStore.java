@@ -519,7 +519,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      * info {@code {}}, no authorized_at). When {@code refreshToken} equals the stored refresh token nothing changes,
      * whatever the status: in particular a NEEDS_REAUTHORIZATION row is not revived by the very token WeChat
      * refused. An AUTHORIZED row without a refresh token (exchanged without one), and a NEEDS_REAUTHORIZATION row
-     * given another token, take it whatever {@code at}. Otherwise a row whose status change is later than {@code at} is left as it is, and any other row takes the
+     * given another token, take it whatever {@code at}. Otherwise a row whose status change is later than
+     * {@code at} is left as it is, and any other row takes the
      * token, loses its access token and becomes AUTHORIZED effective {@code at}. The stored effective time never
      * moves backwards.
      *

@@ -68,7 +68,8 @@ public final class JdbcPushStore implements PushStore {
             + " ticket_create_time, ticket_received_at, updated_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SELECT_UNPROCESSED = "SELECT id, info_type, create_time, payload, attempts"
             + " FROM wechat_authorization_event WHERE component_appid = ? AND status = 'RECEIVED'"
-            + " AND next_attempt_at <= ? AND info_type IN ('" + InfoType.AUTHORIZED + "', '" + InfoType.UPDATE_AUTHORIZED + "', '"
+            + " AND next_attempt_at <= ? AND info_type IN ('" + InfoType.AUTHORIZED + "', '"
+            + InfoType.UPDATE_AUTHORIZED + "', '"
             + InfoType.UNAUTHORIZED + "') ORDER BY create_time, received_at, id LIMIT ?";
     private static final String MARK_PROCESSED = "UPDATE wechat_authorization_event SET status = 'PROCESSED',"
             + " processed_at = ? WHERE id = ? AND status = 'RECEIVED'";

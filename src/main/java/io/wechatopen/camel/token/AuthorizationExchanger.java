@@ -153,7 +153,8 @@ public final class AuthorizationExchanger {
                             null));
             case FAILED -> throw new AuthorizationFailedException(claim.errcode(),
                     "WeChat refused the authorization code" + (claim.errcode() == null ? ""
-                            : " (errcode " + claim.errcode() + ")"), null);
+                            : " (errcode " + claim.errcode() + ")"),
+                    null);
             case PENDING -> throw new AuthorizationFailedException(null,
                     "the authorization code is still being exchanged elsewhere; try again shortly", null);
             case UNKNOWN -> complete(componentAppid, code, codeHash, hint, claim.claimedAt());

@@ -279,7 +279,7 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         }
         String refusedToken = reread.refreshToken();
         boolean definitive = true;
-        for (Supplier<Recovery> source : List.<Supplier<Recovery>>of(() -> refreshTokenFromInfo(record),
+        for (Supplier<Recovery> source : List.<Supplier<Recovery>> of(() -> refreshTokenFromInfo(record),
                 () -> refreshTokenFromList(record))) {
             Recovery recovery = source.get();
             if (recovery.failure() != null) {

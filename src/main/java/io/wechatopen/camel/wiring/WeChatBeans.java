@@ -1,19 +1,5 @@
 package io.wechatopen.camel.wiring;
 
-import io.wechatopen.camel.AuthorizerTokens;
-import io.wechatopen.camel.admin.AdminEvents;
-import io.wechatopen.camel.admin.WeChatOperations;
-import io.wechatopen.camel.admin.AdminStatus;
-import io.wechatopen.camel.web.AuthorizationPages;
-import io.wechatopen.camel.client.ApiTokens;
-import io.wechatopen.camel.client.WeChatApiResponses;
-import io.wechatopen.camel.client.CamelComponentApiClient;
-import io.wechatopen.camel.client.AuthorizerApiCalls;
-import io.wechatopen.camel.intake.ComponentPushIntake;
-import io.wechatopen.camel.intake.AccountMessageIntake;
-import io.wechatopen.camel.intake.ComponentTokenWakeups;
-import io.wechatopen.camel.notice.SedaAuthorizationListener;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,22 +14,31 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.wechatopen.camel.config.ApiSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import io.wechatopen.camel.AuthorizerTokens;
+import io.wechatopen.camel.admin.AdminBackoffReset;
+import io.wechatopen.camel.admin.AdminBearer;
+import io.wechatopen.camel.admin.AdminEvents;
+import io.wechatopen.camel.admin.AdminStatus;
+import io.wechatopen.camel.admin.WeChatOperations;
+import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.client.CamelComponentApiClient;
+import io.wechatopen.camel.client.WeChatApiResponses;
+import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
-import io.wechatopen.camel.admin.AdminBackoffReset;
-import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.health.AuthorizersHealthCheck;
 import io.wechatopen.camel.health.CamelObservability;
 import io.wechatopen.camel.health.ComponentTokenHealthCheck;
@@ -54,6 +49,10 @@ import io.wechatopen.camel.health.MicrometerWeChatMetrics;
 import io.wechatopen.camel.health.StoreHealthCheck;
 import io.wechatopen.camel.health.TicketHealthCheck;
 import io.wechatopen.camel.health.WeChatStoreGauges;
+import io.wechatopen.camel.intake.AccountMessageIntake;
+import io.wechatopen.camel.intake.ComponentPushIntake;
+import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.notice.SedaAuthorizationListener;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -82,6 +81,7 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
 import io.wechatopen.camel.token.WeChatMetrics;
+import io.wechatopen.camel.web.AuthorizationPages;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),

@@ -106,7 +106,7 @@ class AuthorizationBrowserTest {
 
         assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorizer WHERE authorizer_appid = ?"
                 + " AND status = 'AUTHORIZED' AND refresh_token LIKE 'v1:%' AND access_token LIKE 'v1:%'", ACCOUNT))
-                .isOne();
+                        .isOne();
         await().atMost(Duration.ofSeconds(10)).until(() -> bundle.status().at("/components/0/authorizers/AUTHORIZED")
                 .asLong() == 1 && bundle.status().at("/components/0/authorizers_with_valid_token").asLong() == 1);
         assertThat(bundle.sandboxState().at("/calls/api_query_auth").asLong()).isOne();

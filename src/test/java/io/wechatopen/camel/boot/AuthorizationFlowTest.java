@@ -272,7 +272,8 @@ class AuthorizationFlowTest {
         // A second attempt whose callback presents the code that was already exchanged.
         String second = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
         String redirect = RunningBundle.queryOf(second).get("redirect_uri") + "&auth_code="
-                + java.net.URLEncoder.encode(approval.path("auth_code").asText(), java.nio.charset.StandardCharsets.UTF_8)
+                + java.net.URLEncoder.encode(approval.path("auth_code").asText(),
+                        java.nio.charset.StandardCharsets.UTF_8)
                 + "&expires_in=3600";
         HttpResponse<String> response = bundle.get(redirect, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -417,7 +418,8 @@ class AuthorizationFlowTest {
             assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
         }
         try (var connection = bundle.dataSource().getConnection();
-                var statement = connection.prepareStatement("UPDATE wechat_authorizer SET access_token_expires_at = ?")) {
+                var statement = connection
+                        .prepareStatement("UPDATE wechat_authorizer SET access_token_expires_at = ?")) {
             statement.setLong(1, Instant.now().plusSeconds(120).toEpochMilli());
             assertThat(statement.executeUpdate()).isEqualTo(1000);
         }
@@ -439,7 +441,8 @@ class AuthorizationFlowTest {
         String refresh = record("wx1000000000000001").refreshToken();
         // Lost on our side (say a restore from an old backup): WeChat still lists it with its refresh token.
         try (var connection = bundle.dataSource().getConnection();
-                var statement = connection.prepareStatement("DELETE FROM wechat_authorizer WHERE authorizer_appid = ?")) {
+                var statement = connection
+                        .prepareStatement("DELETE FROM wechat_authorizer WHERE authorizer_appid = ?")) {
             statement.setString(1, "wx1000000000000001");
             assertThat(statement.executeUpdate()).isOne();
         }

@@ -66,8 +66,8 @@ class KillNineDurabilityIT extends StandaloneKillTestSupport {
             assertThat(count("SELECT COUNT(*) FROM wechat_authorization_event WHERE component_appid = ?"
                     + " AND msg_signature = ? AND push_nonce = ?", DetachedSandbox.COMPONENT_APPID,
                     ticket.push().msgSignature(), ticket.push().nonce()))
-                    .as("round %d: the push answered success is stored after kill -9%s", round, bundle.tail())
-                    .isEqualTo(1);
+                            .as("round %d: the push answered success is stored after kill -9%s", round, bundle.tail())
+                            .isEqualTo(1);
             AuthorizerRecord account = authorizer(appid).orElseThrow(() -> new AssertionError(
                     "round " + round + ": the account reported complete is gone after kill -9" + bundle.tail()));
             assertThat(account.status()).isEqualTo(AuthorizerStatus.AUTHORIZED);

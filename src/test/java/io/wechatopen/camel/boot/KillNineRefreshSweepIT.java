@@ -38,7 +38,7 @@ class KillNineRefreshSweepIT extends StandaloneKillTestSupport {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
                 authorizers()).filteredOn(a -> a.status() == AuthorizerStatus.AUTHORIZED && a.hasRefreshToken())
-                .hasSize(ACCOUNTS));
+                        .hasSize(ACCOUNTS));
 
         // WeChat answers api_authorizer_token slowly, and every token falls due: the next sweep takes seconds
         sandbox.fault("{\"api\":\"api_authorizer_token\",\"count\":" + 2 * ACCOUNTS + ",\"latency_ms\":400}");

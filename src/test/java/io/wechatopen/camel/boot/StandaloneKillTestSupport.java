@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.config.StoreSettings;
 import io.wechatopen.camel.crypto.EncryptedPush;

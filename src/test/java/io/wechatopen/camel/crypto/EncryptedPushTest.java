@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /** {@link EncryptedPush}: a push built the way WeChat sends it must pass the receiving side's checks. */
 class EncryptedPushTest {
 
-    private final WeChatMessageCrypto crypto =
-            new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY, VECTOR_A_APPID);
+    private final WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY,
+            VECTOR_A_APPID);
 
     private EncryptedPush ticketPush() {
         return EncryptedPush.of(crypto, VECTOR_H_TICKET_PLAINTEXT, VECTOR_H_TICKET_TIMESTAMP, VECTOR_H_TICKET_NONCE);

@@ -166,7 +166,7 @@ class SafeXmlTest {
 
         assertThat(IntStream.range(0, 400).parallel()
                 .mapToObj(i -> SafeXml.parseFlat(VECTOR_H_AUTHORIZED_PLAINTEXT)).toList())
-                .allSatisfy(fields -> assertThat(fields).isEqualTo(expected));
+                        .allSatisfy(fields -> assertThat(fields).isEqualTo(expected));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -195,7 +195,8 @@ class SafeXmlTest {
             throws IOException {
         String marker = "XXE-MARKER-7c1e0b";
         Path secret = Files.writeString(dir.resolve("secret.txt"), marker, StandardCharsets.UTF_8);
-        String xxe = "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">]><xml><Encrypt>&xxe;</Encrypt></xml>";
+        String xxe = "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"" + secret.toUri()
+                + "\">]><xml><Encrypt>&xxe;</Encrypt></xml>";
 
         Throwable thrown = catchThrowable(() -> SafeXml.parseFlat(xxe));
 
@@ -207,7 +208,8 @@ class SafeXmlTest {
 
     @Test
     void parseFlatWhenExternalParameterEntityThenMalformed(@TempDir Path dir) throws IOException {
-        Path dtd = Files.writeString(dir.resolve("evil.dtd"), "<!ENTITY leak \"PARAM-MARKER\">", StandardCharsets.UTF_8);
+        Path dtd = Files.writeString(dir.resolve("evil.dtd"), "<!ENTITY leak \"PARAM-MARKER\">",
+                StandardCharsets.UTF_8);
         String xml = "<!DOCTYPE xml [<!ENTITY % p SYSTEM \"" + dtd.toUri() + "\"> %p;]><xml><A>&leak;</A></xml>";
 
         Throwable thrown = catchThrowable(() -> SafeXml.parseFlat(xml));
@@ -253,15 +255,15 @@ class SafeXmlTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"<root><A>1</A></root>", "<XML><A>1</A></XML>", "<Xml><A>1</A></Xml>",
-        "<wx:xml xmlns:wx=\"urn:x\"><A>1</A></wx:xml>", "<ToUserName>x</ToUserName>"})
+            "<wx:xml xmlns:wx=\"urn:x\"><A>1</A></wx:xml>", "<ToUserName>x</ToUserName>"})
     void parseFlatWhenRootIsNotXmlThenMalformed(String xml) {
         assertMalformed(xml);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"success", "<xml><A>1</xml>", "<xml><A>1</A>", "<xml><A>1</A></xml><xml/>",
-        "<xml><A>1</A></xml>trailing", "<xml><![CDATA[x]></xml>", "{\"errcode\":0}", "<xml><A b=1>x</A></xml>",
-        "\u0000<xml/>"})
+            "<xml><A>1</A></xml>trailing", "<xml><![CDATA[x]></xml>", "{\"errcode\":0}", "<xml><A b=1>x</A></xml>",
+            "\u0000<xml/>"})
     void parseFlatWhenNotWellFormedThenMalformed(String xml) {
         assertMalformed(xml);
     }
@@ -288,8 +290,9 @@ class SafeXmlTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"plain", "a]]>b", "]]>", "]]>]]>", "x]]]>y", "]]]]>>", "]]", "]>", "<xml>&amp;</xml>",
-        "中文]]>中文", "ticket@@@OWR_6RX96n3rbRRhcmFK4Qy5lfOKDFCHoNOrp5c27z6OUOVSBzgrPP6wsMMKLq5KO0Ys114Dm_MGNjJ4mGfarA",
-        ""})
+            "中文]]>中文",
+            "ticket@@@OWR_6RX96n3rbRRhcmFK4Qy5lfOKDFCHoNOrp5c27z6OUOVSBzgrPP6wsMMKLq5KO0Ys114Dm_MGNjJ4mGfarA",
+            ""})
     void cdataWhenRoundTrippedThroughParseFlatThenOriginalValue(String value) {
         String xml = "<xml><V>" + SafeXml.cdata(value) + "</V></xml>";
 

@@ -57,8 +57,8 @@ class WeChatMessageCryptoTest {
     private static final byte[] FIXED_RANDOM = "aaaabbbbccccdddd".getBytes(StandardCharsets.US_ASCII);
     private static final String OTHER_APPID = "wx0123456789abcdef";
 
-    private final WeChatMessageCrypto crypto =
-            new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY, VECTOR_A_APPID);
+    private final WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY,
+            VECTOR_A_APPID);
 
     // ---------------------------------------------------------------------------------------------------------
     // Helpers: raw AES-256-CBC with vector A's key, to build and inspect buffers by hand.
@@ -207,8 +207,8 @@ class WeChatMessageCryptoTest {
     void decryptUncheckedWhenRandomPrefixIsRawBytesThenReturnedUnchanged() {
         byte[] rawPrefix = HexFormat.of().parseHex("00ff80fe7f0102030405c0c1f5f8fcfd");
 
-        WeChatMessageCrypto.DecryptedMessage message =
-                crypto.decryptUnchecked(crypto.encrypt(VECTOR_A1_PLAINTEXT, rawPrefix));
+        WeChatMessageCrypto.DecryptedMessage message = crypto
+                .decryptUnchecked(crypto.encrypt(VECTOR_A1_PLAINTEXT, rawPrefix));
 
         assertThat(message.randomPrefix()).isEqualTo(rawPrefix);
         assertThat(message.plaintext()).isEqualTo(VECTOR_A1_PLAINTEXT);
@@ -233,8 +233,8 @@ class WeChatMessageCryptoTest {
 
     @Test
     void encryptWhenKeyDiffersOnlyInNonCanonicalTrailingBitsThenSameCiphertext() {
-        WeChatMessageCrypto canonical =
-                new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY_CANONICAL, VECTOR_A_APPID);
+        WeChatMessageCrypto canonical = new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_A_ENCODING_AES_KEY_CANONICAL,
+                VECTOR_A_APPID);
 
         assertThat(canonical.encrypt(VECTOR_A1_PLAINTEXT, FIXED_RANDOM)).isEqualTo(VECTOR_A1_ENCRYPT);
     }
@@ -364,7 +364,8 @@ class WeChatMessageCryptoTest {
 
     @Test
     void decryptWhenEncryptedWithAnotherKeyThenDecryptionException() {
-        WeChatMessageCrypto otherKey = new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_E_ENCODING_AES_KEY, VECTOR_A_APPID);
+        WeChatMessageCrypto otherKey = new WeChatMessageCrypto(VECTOR_A_TOKEN, VECTOR_E_ENCODING_AES_KEY,
+                VECTOR_A_APPID);
 
         assertThatThrownBy(() -> otherKey.decrypt(VECTOR_A1_ENCRYPT))
                 .isExactlyInstanceOf(DecryptionException.class)
@@ -507,11 +508,13 @@ class WeChatMessageCryptoTest {
         String secret = "SECRET-PAYLOAD-4711";
 
         Throwable mismatch = catchThrowable(() -> crypto.decrypt(forX.encrypt(secret)));
-        Throwable absurd = catchThrowable(() -> crypto.decrypt(rawEncrypt(buffer(0x7fffffff, utf8(secret), VECTOR_A_APPID))));
+        Throwable absurd = catchThrowable(
+                () -> crypto.decrypt(rawEncrypt(buffer(0x7fffffff, utf8(secret), VECTOR_A_APPID))));
 
         for (Throwable thrown : List.of(mismatch, absurd)) {
             assertThat(thrown).isInstanceOf(WeChatCryptoException.class);
-            assertThat(thrown.getMessage()).doesNotContain(secret, OTHER_APPID, VECTOR_A_ENCODING_AES_KEY, VECTOR_A_TOKEN);
+            assertThat(thrown.getMessage()).doesNotContain(secret, OTHER_APPID, VECTOR_A_ENCODING_AES_KEY,
+                    VECTOR_A_TOKEN);
         }
     }
 
@@ -522,19 +525,21 @@ class WeChatMessageCryptoTest {
     void verifyMsgSignatureWhenWrongThenInvalidSignatureMinus40001() {
         String wrong = "0" + VECTOR_A1_MSG_SIGNATURE.substring(1);
 
-        assertThatThrownBy(() -> crypto.verifyMsgSignature(wrong, VECTOR_A_TIMESTAMP, VECTOR_A_NONCE, VECTOR_A1_ENCRYPT))
-                .isExactlyInstanceOf(InvalidSignatureException.class)
-                .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
+        assertThatThrownBy(
+                () -> crypto.verifyMsgSignature(wrong, VECTOR_A_TIMESTAMP, VECTOR_A_NONCE, VECTOR_A1_ENCRYPT))
+                        .isExactlyInstanceOf(InvalidSignatureException.class)
+                        .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {" ", "82c962d39941aa48552f90ef55aa323dc620cc1", "82c962d39941aa48552f90ef55aa323dc620cc100"})
+    @ValueSource(strings = {" ", "82c962d39941aa48552f90ef55aa323dc620cc1",
+            "82c962d39941aa48552f90ef55aa323dc620cc100"})
     void verifyMsgSignatureWhenMissingOrTruncatedThenInvalidSignatureMinus40001(String msgSignature) {
         assertThatThrownBy(() -> crypto.verifyMsgSignature(msgSignature, VECTOR_A_TIMESTAMP, VECTOR_A_NONCE,
                 VECTOR_A1_ENCRYPT))
-                .isExactlyInstanceOf(InvalidSignatureException.class)
-                .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
+                        .isExactlyInstanceOf(InvalidSignatureException.class)
+                        .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
     }
 
     @Test
@@ -578,8 +583,8 @@ class WeChatMessageCryptoTest {
     void verifyMsgSignatureWhenTimestampMissingThenInvalidSignatureMinus40001(String timestamp) {
         assertThatThrownBy(() -> crypto.verifyMsgSignature(VECTOR_A1_MSG_SIGNATURE, timestamp, VECTOR_A_NONCE,
                 VECTOR_A1_ENCRYPT))
-                .isExactlyInstanceOf(InvalidSignatureException.class)
-                .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
+                        .isExactlyInstanceOf(InvalidSignatureException.class)
+                        .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
     }
 
     @ParameterizedTest
@@ -587,8 +592,8 @@ class WeChatMessageCryptoTest {
     void verifyMsgSignatureWhenNonceMissingThenInvalidSignatureMinus40001(String nonce) {
         assertThatThrownBy(() -> crypto.verifyMsgSignature(VECTOR_A1_MSG_SIGNATURE, VECTOR_A_TIMESTAMP, nonce,
                 VECTOR_A1_ENCRYPT))
-                .isExactlyInstanceOf(InvalidSignatureException.class)
-                .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
+                        .isExactlyInstanceOf(InvalidSignatureException.class)
+                        .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
     }
 
     @ParameterizedTest
@@ -596,8 +601,8 @@ class WeChatMessageCryptoTest {
     void verifyMsgSignatureWhenEncryptMissingThenInvalidSignatureMinus40001(String encrypt) {
         assertThatThrownBy(() -> crypto.verifyMsgSignature(VECTOR_A1_MSG_SIGNATURE, VECTOR_A_TIMESTAMP, VECTOR_A_NONCE,
                 encrypt))
-                .isExactlyInstanceOf(InvalidSignatureException.class)
-                .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
+                        .isExactlyInstanceOf(InvalidSignatureException.class)
+                        .extracting(e -> ((WeChatCryptoException) e).getErrorCode()).isEqualTo(-40001);
     }
 
     @Test
@@ -650,8 +655,9 @@ class WeChatMessageCryptoTest {
                 .digest(utf8(Arrays.stream(sorted).collect(Collectors.joining()))));
 
         assertThat(WeChatMessageCrypto.sha1OfSorted(parts)).isEqualTo(expected).isEqualTo(VECTOR_A1_MSG_SIGNATURE);
-        assertThat(WeChatMessageCrypto.sha1OfSorted(VECTOR_A1_ENCRYPT, VECTOR_A_NONCE, VECTOR_A_TOKEN, VECTOR_A_TIMESTAMP))
-                .isEqualTo(expected);
+        assertThat(
+                WeChatMessageCrypto.sha1OfSorted(VECTOR_A1_ENCRYPT, VECTOR_A_NONCE, VECTOR_A_TOKEN, VECTOR_A_TIMESTAMP))
+                        .isEqualTo(expected);
         assertThat(expected).matches("[0-9a-f]{40}");
     }
 
@@ -689,16 +695,16 @@ class WeChatMessageCryptoTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", // 42 characters
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH", // 44 characters
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF=", // '=' padding given by the caller
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDE+G", // Base64 but not alphanumeric
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDE/G",
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDE-G",
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDE G",
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEéG", // letter, but not ASCII
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDE０G", // full-width digit zero
-        ""})
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", // 42 characters
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH", // 44 characters
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF=", // '=' padding given by the caller
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE+G", // Base64 but not alphanumeric
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE/G",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE-G",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE G",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEéG", // letter, but not ASCII
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE０G", // full-width digit zero
+            ""})
     void constructorWhenEncodingAesKeyInvalidThenInvalidAesKeyMinus40004(String key) {
         assertThatThrownBy(() -> new WeChatMessageCrypto(VECTOR_A_TOKEN, key, VECTOR_A_APPID))
                 .isExactlyInstanceOf(InvalidAesKeyException.class)

@@ -41,8 +41,7 @@ class WeChatMessageCryptoVectorsTest {
     /** Vector A1: plaintext. */
     static final String VECTOR_A1_PLAINTEXT = "我是中文abcd123";
     /** Vector A1: Encrypt. */
-    static final String VECTOR_A1_ENCRYPT =
-            "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==";
+    static final String VECTOR_A1_ENCRYPT = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==";
     /** Vector A2: plaintext. */
     static final String VECTOR_A2_PLAINTEXT = "<xml><ToUserName><![CDATA[oia2Tj我是中文jewbmiOUlr6X-1crbLOvLw]]></ToUserName>"
             + "<FromUserName><![CDATA[gh_7f083739789a]]></FromUserName><CreateTime>1407743423</CreateTime>"
@@ -170,8 +169,7 @@ class WeChatMessageCryptoVectorsTest {
     /** Vector B: nonce. */
     static final String VECTOR_B_NONCE = "263014780";
     /** Vector B: echostr (the Encrypt value). */
-    static final String VECTOR_B_ECHOSTR =
-            "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+    static final String VECTOR_B_ECHOSTR = "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
     /** Vector B: plaintext. */
     static final String VECTOR_B_PLAINTEXT = "1616140317555161061";
     /** Vector B: random prefix found on decryption. */
@@ -179,7 +177,8 @@ class WeChatMessageCryptoVectorsTest {
 
     @Test
     void verifyMsgSignatureWhenVectorBThenAccepted() {
-        WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_B_TOKEN, VECTOR_B_ENCODING_AES_KEY, VECTOR_B_CORP_ID);
+        WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_B_TOKEN, VECTOR_B_ENCODING_AES_KEY,
+                VECTOR_B_CORP_ID);
 
         assertThatCode(() -> crypto.verifyMsgSignature(VECTOR_B_MSG_SIGNATURE, VECTOR_B_TIMESTAMP, VECTOR_B_NONCE,
                 VECTOR_B_ECHOSTR)).doesNotThrowAnyException();
@@ -187,7 +186,8 @@ class WeChatMessageCryptoVectorsTest {
 
     @Test
     void decryptWhenVectorBThenPlaintextForCorpId() {
-        WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_B_TOKEN, VECTOR_B_ENCODING_AES_KEY, VECTOR_B_CORP_ID);
+        WeChatMessageCrypto crypto = new WeChatMessageCrypto(VECTOR_B_TOKEN, VECTOR_B_ENCODING_AES_KEY,
+                VECTOR_B_CORP_ID);
         WeChatMessageCrypto.DecryptedMessage message = crypto.decryptUnchecked(VECTOR_B_ECHOSTR);
 
         assertThat(crypto.decrypt(VECTOR_B_ECHOSTR)).isEqualTo(VECTOR_B_PLAINTEXT);
@@ -394,8 +394,7 @@ class WeChatMessageCryptoVectorsTest {
     /** Vector F1: nonce. */
     static final String VECTOR_F1_NONCE = "437374425";
     /** Vector F1: echostr. */
-    static final String VECTOR_F1_ECHOSTR =
-            "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==";
+    static final String VECTOR_F1_ECHOSTR = "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==";
     /** Vector F1: plaintext. */
     static final String VECTOR_F1_PLAINTEXT = "5927782489442352469";
 
@@ -457,7 +456,8 @@ class WeChatMessageCryptoVectorsTest {
         String encrypt = crypto.encrypt(VECTOR_F3_PLAINTEXT, ascii(VECTOR_F3_RANDOM));
 
         assertThat(encrypt).isEqualTo(VECTOR_F3_ENCRYPT);
-        assertThat(crypto.msgSignature(VECTOR_F3_TIMESTAMP, VECTOR_F3_NONCE, encrypt)).isEqualTo(VECTOR_F3_MSG_SIGNATURE);
+        assertThat(crypto.msgSignature(VECTOR_F3_TIMESTAMP, VECTOR_F3_NONCE, encrypt))
+                .isEqualTo(VECTOR_F3_MSG_SIGNATURE);
         assertThat(crypto.decrypt(VECTOR_F3_ENCRYPT)).isEqualTo(VECTOR_F3_PLAINTEXT);
     }
 

@@ -40,7 +40,7 @@ class HealthAndMetricsEndpointsTest {
             assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/json"));
 
-            for (String path : new String[] { "/admin/health", "/admin/metrics" }) {
+            for (String path : new String[] {"/admin/health", "/admin/metrics"}) {
                 assertThat(bundle.get(bundle.baseUrl() + path, null).statusCode()).as(path).isEqualTo(401);
                 HttpResponse<String> wrong = bundle.get(bundle.baseUrl() + path, "not-the-token");
                 assertThat(wrong.statusCode()).as(path).isEqualTo(401);
@@ -72,7 +72,8 @@ class HealthAndMetricsEndpointsTest {
                     "component_appid=\"" + bundle.componentAppid() + "\"")).isBetween(0.0, 60.0);
             assertThat(value(metrics, "wechat_authorizers", "status=\"AUTHORIZED\"")).isZero();
             assertThat(value(metrics, "wechat_authorizer_refresh_total", "outcome=\"refreshed\"")).isZero();
-            assertThat(metrics).contains("camel_exchanges_total{").contains("routeId=\"wechat-component-event-receive\"");
+            assertThat(metrics).contains("camel_exchanges_total{")
+                    .contains("routeId=\"wechat-component-event-receive\"");
             assertThat(metrics).doesNotContain(secrets);
 
             // An HTTP error from WeChat is counted by its status.

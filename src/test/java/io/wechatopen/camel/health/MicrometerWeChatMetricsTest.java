@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
 
 /** Issue 6 item 10: the counters carry the names and tags of the contract in Prometheus form. */

@@ -17,7 +17,7 @@ class HtmlEscapingTest {
             "it's                           | it&#39;s",
             "`\" onclick='x()' a=\"<&>`     | &quot; onclick=&#39;x()&#39; a=&quot;&lt;&amp;&gt;",
             "&amp;                          | &amp;amp;",
-            "微信 wx1234                     | 微信 wx1234" })
+            "微信 wx1234                     | 微信 wx1234"})
     void escapeWhenSpecialCharactersThenEntities(String text, String expected) {
         assertThat(HtmlEscaping.escape(text)).isEqualTo(expected);
     }

@@ -8,8 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.support.builder.PredicateBuilder;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.support.builder.PredicateBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +105,6 @@ class WeChatAccountMessageReceiveRouteTest {
     void messageWhenDecryptedXmlDeclaresDtdThen400() throws Exception {
         assertThat(post("/accounts/" + ACCOUNT + "/messages", pushes.crypto(),
                 "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><MsgType>&e;</MsgType></xml>")
-                .statusCode()).isEqualTo(400);
+                        .statusCode()).isEqualTo(400);
     }
 }

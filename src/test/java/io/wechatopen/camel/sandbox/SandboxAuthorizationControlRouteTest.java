@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The control API for authorizations: a merchant approves, changes or withdraws; the refresh token goes stale;
@@ -22,7 +22,6 @@ class SandboxAuthorizationControlRouteTest extends SandboxWithoutTimerTestSuppor
     private static final String APPID_FIELD = "\"component_appid\":\"" + APPID + "\"";
 
     private String componentToken;
-
 
     @BeforeEach
     void obtainComponentTokenOfTheSandbox() throws Exception {
@@ -145,7 +144,7 @@ class SandboxAuthorizationControlRouteTest extends SandboxWithoutTimerTestSuppor
         assertThat(refresh(old).get("errcode").asInt()).isEqualTo(61023);
         String current = componentApi("api_get_authorizer_info", componentToken,
                 "{" + APPID_FIELD + ",\"authorizer_appid\":\"" + ACCOUNT + "\"}")
-                .at("/authorization_info/authorizer_refresh_token").asText();
+                        .at("/authorization_info/authorizer_refresh_token").asText();
         assertThat(current).isNotEqualTo(old);
         JsonNode listed = componentApi("api_get_authorizer_list", componentToken, "{" + APPID_FIELD + "}");
         assertThat(listed.at("/list/0/authorizer_appid").asText()).isEqualTo(ACCOUNT);

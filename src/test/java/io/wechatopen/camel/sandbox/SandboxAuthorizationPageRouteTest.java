@@ -1,6 +1,5 @@
 package io.wechatopen.camel.sandbox;
 
-import io.wechatopen.camel.support.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,14 +13,16 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.wechatopen.camel.support.LogCapture;
 
 /**
  * The authorization page over real HTTP as a browser uses it: the page, its approve form, the 302 back to the
@@ -33,7 +34,6 @@ class SandboxAuthorizationPageRouteTest extends SandboxWithoutTimerTestSupport {
     private static final String PAGE = "/cgi-bin/componentloginpage";
 
     private String componentToken;
-
 
     @BeforeEach
     void obtainComponentTokenOfTheSandbox() throws Exception {

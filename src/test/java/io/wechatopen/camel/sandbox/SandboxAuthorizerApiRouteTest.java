@@ -15,13 +15,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.camel.Exchange;
 import org.apache.hc.core5.http.NoHttpResponseException;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The authorization APIs over real HTTP: pre-authorization code, code exchange, token refresh, account info and
@@ -35,7 +34,6 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
     private static final String APPID_FIELD = "\"component_appid\":\"" + APPID + "\"";
 
     private String componentToken;
-
 
     @BeforeEach
     void obtainComponentTokenOfTheSandbox() throws Exception {
@@ -247,7 +245,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         assertThatThrownBy(() -> sendOnNewConnection(postRequest("/cgi-bin/component/api_query_auth?"
                 + "component_access_token=" + componentToken,
                 "{" + APPID_FIELD + ",\"authorization_code\":\"" + authCode + "\"}")))
-                .isInstanceOf(IOException.class);
+                        .isInstanceOf(IOException.class);
 
         assertError(exchange(authCode), 61009, "code is invalid");
         JsonNode authorizer = parse(get("/sandbox/state")).at("/authorizers/0");
@@ -257,7 +255,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         // the refresh token the lost reply carried is WeChat's now: the account's info gives it
         String refreshToken = componentApi("api_get_authorizer_info", componentToken,
                 "{" + APPID_FIELD + ",\"authorizer_appid\":\"" + ACCOUNT + "\"}")
-                .at("/authorization_info/authorizer_refresh_token").asText();
+                        .at("/authorization_info/authorizer_refresh_token").asText();
         assertThat(refreshToken).matches("refreshtoken@@@[A-Za-z0-9_-]{43}");
     }
 
@@ -270,9 +268,10 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         clock.advance(Duration.ofSeconds(60));
 
         assertThatThrownBy(() -> sendOnNewConnection(postRequest("/cgi-bin/component/api_authorizer_token?"
-                + "component_access_token=" + componentToken, "{" + APPID_FIELD + ",\"authorizer_appid\":\""
-                + ACCOUNT + "\",\"authorizer_refresh_token\":\"" + refreshToken + "\"}")))
-                .isInstanceOf(IOException.class);
+                + "component_access_token=" + componentToken,
+                "{" + APPID_FIELD + ",\"authorizer_appid\":\""
+                        + ACCOUNT + "\",\"authorizer_refresh_token\":\"" + refreshToken + "\"}")))
+                                .isInstanceOf(IOException.class);
 
         JsonNode authorizer = parse(get("/sandbox/state")).at("/authorizers/0");
         assertThat(authorizer.get("access_tokens_issued").asInt()).isEqualTo(2);
@@ -323,8 +322,9 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("api_get_authorizer_option", raw("POST", "/cgi-bin/component/api_get_authorizer_option"
                 + component, "{" + APPID_FIELD + "," + account + ",\"option_name\":\"voice_recognize\"}"));
         calls.put("api_set_authorizer_option", raw("POST", "/cgi-bin/component/api_set_authorizer_option"
-                + component, "{" + APPID_FIELD + "," + account
-                + ",\"option_name\":\"voice_recognize\",\"option_value\":\"1\"}"));
+                + component,
+                "{" + APPID_FIELD + "," + account
+                        + ",\"option_name\":\"voice_recognize\",\"option_value\":\"1\"}"));
         calls.put("get_authorizer_option", raw("POST", "/cgi-bin/component/get_authorizer_option?access_token="
                 + accessToken, "{\"option_name\":\"voice_recognize\"}"));
         calls.put("set_authorizer_option", raw("POST", "/cgi-bin/component/set_authorizer_option?access_token="

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** {@code api_component_token} over real HTTP, with tickets pushed to and decrypted by the receiver. */
 class SandboxComponentTokenRouteTest extends SandboxWithoutTimerTestSupport {
 
     private static final String PATH = "/cgi-bin/component/api_component_token";
     private static final String RID = " rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}";
-
-
 
     @Test
     void componentTokenWhenTicketWasPushedThenIssuesTokenAndRecordsWhatWasSent() throws Exception {

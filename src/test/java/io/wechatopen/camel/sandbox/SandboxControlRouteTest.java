@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** The control API: fault validation, clearing, and the state view. */
 class SandboxControlRouteTest extends SandboxWithoutTimerTestSupport {
-
-
 
     @Test
     void addFaultWhenBodyIsInvalidThen400WithClearMessage() throws Exception {

@@ -51,7 +51,7 @@ class SandboxFaultsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown api");
         assertThatThrownBy(
                 () -> faults.add(new SandboxFault(SandboxFaults.API_COMPONENT_TOKEN, 1, null, null, null, true)))
-                .hasMessageContaining("drop applies only to pushes");
+                        .hasMessageContaining("drop applies only to pushes");
         assertThatThrownBy(() -> faults.add(new SandboxFault(SandboxFaults.TICKET_PUSH, 1, 61006, null, null, false)))
                 .hasMessageContaining("a push takes only latency_ms or drop");
     }

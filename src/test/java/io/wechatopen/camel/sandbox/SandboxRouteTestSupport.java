@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelTestSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
@@ -101,7 +101,7 @@ abstract class SandboxRouteTestSupport extends CamelTestSupport {
         }
         settings = WeChatSettings.load(new SettingsSource(key -> Optional.ofNullable(properties.get(key)), "test"));
         state = new SandboxState(settings.component(), clock, settings.sandbox().tokenLifetime());
-        return new RoutesBuilder[] { new SandboxRoutes(settings, state, crypto), receiverRoutes() };
+        return new RoutesBuilder[] {new SandboxRoutes(settings, state, crypto), receiverRoutes()};
     }
 
     private RouteBuilder receiverRoutes() {

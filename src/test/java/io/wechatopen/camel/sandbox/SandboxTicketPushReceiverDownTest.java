@@ -1,17 +1,17 @@
 package io.wechatopen.camel.sandbox;
 
-import io.wechatopen.camel.support.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import org.apache.logging.log4j.Level;
-
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.test.AvailablePortFinder;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.wechatopen.camel.support.LogCapture;
 
 /** A receiver that is down: the push fails, is recorded and logged, and the push routes keep running. */
 class SandboxTicketPushReceiverDownTest extends SandboxWithoutTimerTestSupport {
@@ -22,8 +22,6 @@ class SandboxTicketPushReceiverDownTest extends SandboxWithoutTimerTestSupport {
     protected String pushUrl() {
         return "http://127.0.0.1:" + deadPort + RECEIVER_PATH;
     }
-
-
 
     @Test
     void pushWhenReceiverIsDownThenFailureIsRecordedAndRoutesKeepRunning() throws Exception {

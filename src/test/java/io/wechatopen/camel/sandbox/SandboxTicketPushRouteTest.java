@@ -1,6 +1,5 @@
 package io.wechatopen.camel.sandbox;
 
-import io.wechatopen.camel.support.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,12 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.wechatopen.camel.support.LogCapture;
 
 /** The ticket pushes: content and signatures, the push service switch, drop faults and api_start_push_ticket. */
 class SandboxTicketPushRouteTest extends SandboxRouteTestSupport {

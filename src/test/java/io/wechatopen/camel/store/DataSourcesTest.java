@@ -10,9 +10,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.config.ConfigurationException;
 import io.wechatopen.camel.config.StoreSettings;

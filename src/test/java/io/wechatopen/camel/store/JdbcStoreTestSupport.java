@@ -48,8 +48,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.wechatopen.camel.model.AuthorizationState;
 import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizationState;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.model.ComponentAccessToken;
@@ -150,7 +150,7 @@ abstract class JdbcStoreTestSupport {
                 assertThat(count(fresh.dataSource(),
                         "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
                                 + " = '" + version + "' AND " + quoted("success") + " = " + trueLiteral()))
-                        .as("version %s", version).isEqualTo(1);
+                                        .as("version %s", version).isEqualTo(1);
             }
         }
     }
@@ -571,13 +571,13 @@ abstract class JdbcStoreTestSupport {
 
         assertThat(authorizerStore.saveAuthorization(
                 authorization("wxa1", "access-2", "", List.of(1), T0.plusSeconds(60)), null))
-                .returns("refresh-kept", AuthorizerRecord::refreshToken)
-                .returns("access-2", AuthorizerRecord::accessToken);
+                        .returns("refresh-kept", AuthorizerRecord::refreshToken)
+                        .returns("access-2", AuthorizerRecord::accessToken);
         assertThat(authorizerStore.saveAuthorization(
                 authorization("wxa1", "access-3", null, List.of(1), T0.plusSeconds(120)), null))
-                .returns("refresh-kept", AuthorizerRecord::refreshToken)
-                .returns("access-3", AuthorizerRecord::accessToken)
-                .returns(3L, AuthorizerRecord::version);
+                        .returns("refresh-kept", AuthorizerRecord::refreshToken)
+                        .returns("access-3", AuthorizerRecord::accessToken)
+                        .returns(3L, AuthorizerRecord::version);
     }
 
     @Test
@@ -637,7 +637,7 @@ abstract class JdbcStoreTestSupport {
 
         assertThatThrownBy(() -> authorizerStore.saveAuthorization(
                 authorization("wxa1", oversized, "refresh-2", List.of(9), T0.plusSeconds(60)), "hash-2"))
-                .isInstanceOf(StoreException.class);
+                        .isInstanceOf(StoreException.class);
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).contains(stored);
         assertThat(codeStore.find(COMPONENT_APPID, "hash-2")).get().returns(Status.PENDING, Claim::status);
@@ -693,9 +693,11 @@ abstract class JdbcStoreTestSupport {
     void saveRefreshedTokenWhenRefreshTokenEmptyOrNullThenStoredRefreshTokenKept() {
         authorizerStore.saveAuthorization(authorization("wxa1", "access-1", "refresh-kept", List.of(1), T0), null);
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-2",
+                T0.plusSeconds(9000),
                 "")).isTrue();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-3", T0.plusSeconds(9600),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-kept", "access-3",
+                T0.plusSeconds(9600),
                 null)).isTrue();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
@@ -709,7 +711,8 @@ abstract class JdbcStoreTestSupport {
 
         assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-earlier",
                 T0.plusSeconds(3600), "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-same", T0.plusSeconds(7200),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-same",
+                T0.plusSeconds(7200),
                 "refresh-2")).isFalse();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxa1")).get()
@@ -727,11 +730,14 @@ abstract class JdbcStoreTestSupport {
         AuthorizerRecord unauthorized = authorizerStore.find(COMPONENT_APPID, "wxun").orElseThrow();
         AuthorizerRecord needsReauthorization = authorizerStore.find(COMPONENT_APPID, "wxre").orElseThrow();
 
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxun", "refresh-1", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxun", "refresh-1", "access-2",
+                T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxre", "refresh-1", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxre", "refresh-1", "access-2",
+                T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxnone", "refresh-1", "access-2", T0.plusSeconds(9000),
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxnone", "refresh-1", "access-2",
+                T0.plusSeconds(9000),
                 "refresh-2")).isFalse();
 
         assertThat(authorizerStore.find(COMPONENT_APPID, "wxun")).contains(unauthorized);
@@ -815,8 +821,9 @@ abstract class JdbcStoreTestSupport {
                 .returns(2L, AuthorizerRecord::version);
         assertThat(authorizerStore.expireAccessToken(COMPONENT_APPID, "wxa1", "access-1")).isFalse();
         // A purged token counts as missing: any refreshed token is stored.
-        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-2", T0.plusSeconds(60), null))
-                .isTrue();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxa1", "refresh-1", "access-2",
+                T0.plusSeconds(60), null))
+                        .isTrue();
     }
 
     @Test
@@ -867,7 +874,7 @@ abstract class JdbcStoreTestSupport {
                 "wxa1", AuthorizerStatus.UNAUTHORIZED, null, null, null, List.of(), "{}", null, CLOCK.instant(), 1));
         assertThat(authorizerStore.saveAuthorization(
                 authorization("wxa1", "access-1", "refresh-1", List.of(1), T0.plusSeconds(300)), null))
-                .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status);
+                        .returns(AuthorizerStatus.UNAUTHORIZED, AuthorizerRecord::status);
         assertThat(authorizerStore.countByStatus(COMPONENT_APPID)).containsExactly(Map.entry("UNAUTHORIZED", 1L));
     }
 
@@ -1058,7 +1065,7 @@ abstract class JdbcStoreTestSupport {
         authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wxdue03", null, null, "refresh",
                 List.of(), T0), null);
         List<String> expected = new ArrayList<>(missing);
-        expiring.entrySet().stream().sorted(Map.Entry.<String, Instant>comparingByValue()
+        expiring.entrySet().stream().sorted(Map.Entry.<String, Instant> comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey())).forEach(e -> expected.add(e.getKey()));
         // 10 without access token; 15 expiring at or before expiringBefore, wxdue25 exactly at it.
         assertThat(expected).hasSize(25).contains("wxdue25").doesNotContain("wxdue15", "wxdue00", "wxdue01",

@@ -102,7 +102,7 @@ class SecretSealerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "plain-token", "v2:k1:AAAA", "v1:k1", "v1:k1:not base64!", "v1:k1:AAAA",
-        "v1::AAAA", "v1:k1:AAAA:extra"})
+            "v1::AAAA", "v1:k1:AAAA:extra"})
     void openWhenNotSealedFormatThenStoreException(String value) {
         assertThatThrownBy(() -> SecretSealer.fromKeys(KEY_1).open(value, CONTEXT))
                 .isInstanceOf(StoreException.class).hasMessageStartingWith("sealed value cannot be opened: ");
@@ -110,8 +110,8 @@ class SecretSealerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "AAAA", "k1:AAAA", "k1:" + KEY_1 + "=", "k1:" + KEY_1 + ",k1:" + KEY_2,
-        "k1:" + KEY_1 + "," + KEY_2, "bad id:" + KEY_1, "way-too-long-key-id:" + KEY_1, "k1:" + KEY_1 + ",",
-        "k1:%%%%" + KEY_1})
+            "k1:" + KEY_1 + "," + KEY_2, "bad id:" + KEY_1, "way-too-long-key-id:" + KEY_1, "k1:" + KEY_1 + ",",
+            "k1:%%%%" + KEY_1})
     void fromKeysWhenInvalidThenIllegalArgumentWithoutKeyMaterial(String value) {
         assertThatThrownBy(() -> SecretSealer.fromKeys(value)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("{{wechat.store.encryption-key}}").hasMessageNotContaining(KEY_1)

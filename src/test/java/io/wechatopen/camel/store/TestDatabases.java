@@ -11,10 +11,11 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.TestAbortedException;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.config.StoreSettings;
 

@@ -45,7 +45,8 @@ class ComponentTokenManagerTest {
     }
 
     private void ticketAged(Duration age) {
-        stores.putTicket(new ComponentVerifyTicket(APPID, "ticket@@@fresh", clock.instant().minus(age), clock.instant()));
+        stores.putTicket(
+                new ComponentVerifyTicket(APPID, "ticket@@@fresh", clock.instant().minus(age), clock.instant()));
     }
 
     @Test
