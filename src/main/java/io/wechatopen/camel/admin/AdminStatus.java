@@ -29,7 +29,8 @@ import io.wechatopen.camel.token.ComponentTokenManager;
 /**
  * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry,
  * the authorizers by status and the last success and failure of its upkeep, as JSON. Requires
- * {@code Authorization: Bearer {{wechat.admin.token}}} (compared in constant time). Never shows a ticket, token or secret value.
+ * {@code Authorization: Bearer {{wechat.admin.token}}} (compared in constant time). Never shows a ticket, token or
+ * secret value.
  */
 public final class AdminStatus {
 

@@ -74,7 +74,8 @@ public final class WeChatApiRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 // Keep the redelivery counters: the caller's error handler counts attempts with them.
                 .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, WeChatApiHeaders.PATH,
-                        WeChatApiHeaders.METHOD, ApiTokens.KIND, ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID, ApiTokens.QUERY)
+                        WeChatApiHeaders.METHOD, ApiTokens.KIND, ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID,
+                        ApiTokens.QUERY)
                 .setBody(exchangeProperty(WeChatApiHeaders.REQUEST))
                 .bean(tokens, "apply")
                 .setHeader(Exchange.HTTP_METHOD, header(WeChatApiHeaders.METHOD))
