@@ -50,7 +50,7 @@ class KarafDeploymentIT {
         karaf.writeEtc("io.wechatopen.camel.cfg", String.join("\n",
                 "wechat.http.host = 127.0.0.1",
                 "wechat.http.port = " + freePort(),
-                "") );
+                ""));
         Files.createDirectories(karaf.home().resolve("etc/wechat-open-camel/routes"));
 
         long started = System.nanoTime();
@@ -93,6 +93,8 @@ class KarafDeploymentIT {
     @Test
     void ourBundleStartsAndPublishesItsCamelContext() {
         assumeTrue(bundle != null, "the main artifact is not an OSGi bundle yet");
+        // Fail fast (not after the wait below) when the feature did not install.
+        assertThat(install.ok()).as(() -> install.output() + karaf.diagnostics()).isTrue();
 
         Awaitility.await("a CamelContext service from " + OUR_BSN)
                 .atMost(Duration.ofSeconds(60))
