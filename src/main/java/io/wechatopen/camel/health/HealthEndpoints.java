@@ -1,5 +1,7 @@
 package io.wechatopen.camel.health;
 
+import io.wechatopen.camel.admin.AdminBearer;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.wechatopen.camel.health;
 
+import io.wechatopen.camel.admin.AdminBearer;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;

@@ -2,12 +2,12 @@ package io.wechatopen.camel.routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.AccountMessageIntake;
+import io.wechatopen.camel.intake.AccountMessageIntake;
 
 /**
  * {@code direct:wechat-account-message-accept}: the work behind the 消息与事件接收URL. In: the HTTP request. Out:
  * the decrypted XML with the headers of {@link AccountMessageIntake}; or a
- * {@link io.wechatopen.camel.camel.PushRejectedException} thrown back to the caller, whose
+ * {@link io.wechatopen.camel.intake.PushRejectedException} thrown back to the caller, whose
  * {@code wechat-callback-errors} turns it into the answer.
  */
 public final class AccountMessageRoutes extends RouteBuilder {

@@ -2,7 +2,7 @@ package io.wechatopen.camel.routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.AdminEvents;
+import io.wechatopen.camel.admin.AdminEvents;
 
 /**
  * The operator's view of recorded pushes (see {@link AdminEvents}):

@@ -2,8 +2,8 @@ package io.wechatopen.camel.routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.AdminStatus;
-import io.wechatopen.camel.health.AdminBackoffReset;
+import io.wechatopen.camel.admin.AdminStatus;
+import io.wechatopen.camel.admin.AdminBackoffReset;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
 

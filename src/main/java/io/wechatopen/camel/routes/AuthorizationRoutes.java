@@ -10,7 +10,7 @@ import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
-import io.wechatopen.camel.camel.AuthorizationPages;
+import io.wechatopen.camel.web.AuthorizationPages;
 import io.wechatopen.camel.config.AuthorizeSettings;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;

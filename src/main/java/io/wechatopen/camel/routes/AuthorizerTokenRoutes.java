@@ -2,7 +2,8 @@ package io.wechatopen.camel.routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.ApiTokens;
+import io.wechatopen.camel.client.WeChatApiHeaders;
+import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 
 /**
@@ -44,14 +45,14 @@ public final class AuthorizerTokenRoutes extends RouteBuilder {
         from("direct:wechat-authorizer-option-get").routeId("wechat-authorizer-option-get")
                 .errorHandler(noErrorHandler())
                 .process(exchange -> exchange.getMessage().setBody(optionRequest(exchange.getMessage(), false)))
-                .setHeader(WeChatApiRoutes.PATH, constant("/cgi-bin/component/get_authorizer_option"))
+                .setHeader(WeChatApiHeaders.PATH, constant("/cgi-bin/component/get_authorizer_option"))
                 .removeHeaders("CamelHttp*")
                 .to("direct:wechat-api-call").id("call-api-get-authorizer-option");
 
         from("direct:wechat-authorizer-option-set").routeId("wechat-authorizer-option-set")
                 .errorHandler(noErrorHandler())
                 .process(exchange -> exchange.getMessage().setBody(optionRequest(exchange.getMessage(), true)))
-                .setHeader(WeChatApiRoutes.PATH, constant("/cgi-bin/component/set_authorizer_option"))
+                .setHeader(WeChatApiHeaders.PATH, constant("/cgi-bin/component/set_authorizer_option"))
                 .removeHeaders("CamelHttp*")
                 .to("direct:wechat-api-call").id("call-api-set-authorizer-option");
     }

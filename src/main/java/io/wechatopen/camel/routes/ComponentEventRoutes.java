@@ -3,14 +3,14 @@ package io.wechatopen.camel.routes;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.ComponentPushIntake;
+import io.wechatopen.camel.intake.ComponentPushIntake;
 
 /**
  * The work behind the 授权事件接收URL:
  * <ul>
  * <li>{@code direct:wechat-component-event-accept}: in, the HTTP request (query parameters as headers, XML body).
  * Out: the push verified and stored, headers {@code WeChatComponentAppid}, {@code WeChatInfoType},
- * {@code WeChatPushOutcome}; or a {@link io.wechatopen.camel.camel.PushRejectedException} thrown back to the caller,
+ * {@code WeChatPushOutcome}; or a {@link io.wechatopen.camel.intake.PushRejectedException} thrown back to the caller,
  * whose {@code wechat-callback-errors} turns it into the answer.</li>
  * <li>{@code direct:wechat-authorization-event-wake}: wakes the processing of stored authorization pushes
  * ({@code seda:wechat-authorization-event-handle}) with at most one wake-up pending; never blocks and never fails,

@@ -4,7 +4,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
-import io.wechatopen.camel.camel.ComponentTokenWakeups;
+import io.wechatopen.camel.intake.ComponentTokenWakeups;
 import io.wechatopen.camel.token.ComponentTokenManager;
 
 /**

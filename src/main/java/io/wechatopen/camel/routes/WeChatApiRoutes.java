@@ -10,9 +10,10 @@ import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
 import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
 import io.wechatopen.camel.api.dto.QueryAuthResponse;
-import io.wechatopen.camel.camel.ApiTokens;
-import io.wechatopen.camel.camel.AuthorizerApiCalls;
-import io.wechatopen.camel.camel.WeChatApiResponses;
+import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.client.WeChatApiHeaders;
+import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.config.ApiSettings;
 
 /**
@@ -27,22 +28,10 @@ import io.wechatopen.camel.config.ApiSettings;
  * {@code WeChatApiIdempotent=true}, so a message is never sent twice because of our retry.</li>
  * </ul>
  * All post through {@code direct:wechat-api-post}. Redelivery happens at the {@code call-api-*} step of the calling
- * route, which re-sends the request kept in {@value #REQUEST} and looks the token up again; so a retry repeats the
- * token lookup, the HTTP call and the errcode check together.
+ * route, which re-sends the request kept in {@value WeChatApiHeaders#REQUEST} and looks the token up again; so a
+ * retry repeats the token lookup, the HTTP call and the errcode check together.
  */
 public final class WeChatApiRoutes extends RouteBuilder {
-
-    /** Exchange property holding the JSON request, re-sent on every redelivery. */
-    public static final String REQUEST = "WeChatApiRequest";
-    /** Header with the API's path under {@code wechat.api.base-url}. */
-    public static final String PATH = "WeChatApiPath";
-    /** Header with the HTTP method of the call (POST unless said otherwise). */
-    public static final String METHOD = "WeChatApiMethod";
-    /**
-     * Exchange property ({@code Boolean}): the call may be repeated after it may have reached WeChat. Unset means
-     * not: such a call is redelivered only when its connection was never made.
-     */
-    public static final String IDEMPOTENT = "WeChatApiIdempotent";
 
     private final ApiSettings api;
     private final WeChatApiResponses responses;
@@ -83,13 +72,13 @@ public final class WeChatApiRoutes extends RouteBuilder {
         from("direct:wechat-api-post").routeId("wechat-api-post")
                 .errorHandler(noErrorHandler())
                 // Keep the redelivery counters: the caller's error handler counts attempts with them.
-                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, PATH, METHOD, ApiTokens.KIND,
+                .removeHeaders("*", "CamelRedelivery*", WeChatApiResponses.API, WeChatApiHeaders.PATH, WeChatApiHeaders.METHOD, ApiTokens.KIND,
                         ApiTokens.COMPONENT_APPID, ApiTokens.AUTHORIZER_APPID, ApiTokens.QUERY)
-                .setBody(exchangeProperty(REQUEST))
+                .setBody(exchangeProperty(WeChatApiHeaders.REQUEST))
                 .bean(tokens, "apply")
-                .setHeader(Exchange.HTTP_METHOD, header(METHOD))
+                .setHeader(Exchange.HTTP_METHOD, header(WeChatApiHeaders.METHOD))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=utf-8"))
-                .setHeader(Exchange.HTTP_PATH, header(PATH))
+                .setHeader(Exchange.HTTP_PATH, header(WeChatApiHeaders.PATH))
                 .doTry()
                     .to(api.baseUrl() + "?throwExceptionOnFailure=false&connectTimeout="
                             + api.connectTimeout().toMillis() + "&responseTimeout=" + api.readTimeout().toMillis())
@@ -109,12 +98,12 @@ public final class WeChatApiRoutes extends RouteBuilder {
         var route = from("direct:wechat-api-" + endpoint).routeId("wechat-api-" + endpoint)
                 .routeConfigurationId("wechat-api-errors")
                 .marshal().json(JsonLibrary.Jackson)
-                .setProperty(REQUEST, body())
-                .setProperty(IDEMPOTENT, constant(idempotent))
+                .setProperty(WeChatApiHeaders.REQUEST, body())
+                .setProperty(WeChatApiHeaders.IDEMPOTENT, constant(idempotent))
                 .setHeader(WeChatApiResponses.API, constant(api))
-                .setHeader(PATH, constant("/cgi-bin/component/" + api))
+                .setHeader(WeChatApiHeaders.PATH, constant("/cgi-bin/component/" + api))
                 .setHeader(ApiTokens.KIND, constant(kind.name()))
-                .setHeader(METHOD, constant("POST"))
+                .setHeader(WeChatApiHeaders.METHOD, constant("POST"))
                 .to("direct:wechat-api-post").id("call-api-" + endpoint);
         if (answer != null) {
             route.unmarshal().json(JsonLibrary.Jackson, answer);

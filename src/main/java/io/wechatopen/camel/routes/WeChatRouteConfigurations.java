@@ -12,11 +12,12 @@ import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
+import io.wechatopen.camel.client.WeChatApiHeaders;
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.WeChatHttpException;
-import io.wechatopen.camel.camel.ApiTokens;
-import io.wechatopen.camel.camel.ComponentPushIntake;
-import io.wechatopen.camel.camel.PushRejectedException;
+import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.intake.ComponentPushIntake;
+import io.wechatopen.camel.intake.PushRejectedException;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.token.WeChatMetrics;
 
@@ -138,7 +139,7 @@ public final class WeChatRouteConfigurations extends RouteConfigurationBuilder {
     }
 
     private static boolean isIdempotent(Exchange exchange) {
-        return exchange.getProperty(WeChatApiRoutes.IDEMPOTENT, false, Boolean.class);
+        return exchange.getProperty(WeChatApiHeaders.IDEMPOTENT, false, Boolean.class);
     }
 
     private static boolean isTokenRefused(WeChatApiException e) {

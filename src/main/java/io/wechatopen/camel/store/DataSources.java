@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
@@ -148,8 +150,26 @@ public final class DataSources {
                 && !url.regionMatches(true, 0, H2_MEMORY_PREFIX, 0, H2_MEMORY_PREFIX.length());
     }
 
+    /**
+     * Checks a data source the runtime provides (a pax-jdbc {@code DataSource} service in Karaf) as
+     * {@link #create(StoreSettings)} checks its own pool: that a connection can be made and that a returned commit is
+     * durable.
+     *
+     * @throws StoreException when no connection can be made, or an H2 file database still delays its writes
+     */
+    public static void checkProvided(DataSource dataSource) {
+        String url;
+        try (Connection connection = dataSource.getConnection()) {
+            url = connection.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot connect to the database of the provided DataSource service: check the "
+                    + "service's configuration and that the database server is running", e);
+        }
+        checkDurability(dataSource, url == null ? "" : url);
+    }
+
     /** Checks once, on a fresh pool, that a returned commit is durable; see {@link #create(StoreSettings)}. */
-    private static void checkDurability(HikariDataSource dataSource, String url) {
+    private static void checkDurability(DataSource dataSource, String url) {
         String shown = withoutParameters(url);
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);

@@ -170,6 +170,20 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         return true;
     }
 
+    /**
+     * Refreshes the account's access token now, even when the stored one is still valid or the account is backing
+     * off after a failed refresh: an operator's request ({@code wechat:refresh}). Follows the same single-flight,
+     * compare-and-set path as every refresh.
+     *
+     * @return when the new token expires
+     * @throws AuthorizerUnavailableException when the account is unknown, not authorized, or no token can be had
+     */
+    public Instant refreshNow(String authorizerAppid) {
+        String componentAppid = componentOf(authorizerAppid);
+        refresh(componentAppid, authorizerAppid, true);
+        return current(componentAppid, authorizerAppid).accessTokenExpiresAt();
+    }
+
     /** The accounts of a component whose token needs refreshing now, at most {@code limit}, soonest first. */
     public List<AuthorizerRecord> dueForRefresh(String componentAppid, int limit) {
         return store.findDueForRefresh(componentAppid, clock.instant().plus(policy.refreshSkew()), limit);
@@ -193,6 +207,10 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     private String refresh(String componentAppid, String authorizerAppid) {
+        return refresh(componentAppid, authorizerAppid, false);
+    }
+
+    private String refresh(String componentAppid, String authorizerAppid, boolean now) {
         String key = key(componentAppid, authorizerAppid);
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
@@ -201,11 +219,11 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
             AuthorizerRecord record = current(componentAppid, authorizerAppid);
             requireAuthorized(record);
             Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
-            if (valid.isPresent()) {
+            if (valid.isPresent() && !now) {
                 return valid.get();
             }
             Optional<Retry> retry = backingOff(componentAppid, authorizerAppid);
-            if (retry.isPresent()) {
+            if (retry.isPresent() && !now) {
                 throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
                         + authorizerAppid + " is not refreshed before " + retry.get().notBefore()
                         + " after a failed refresh: " + retry.get().message());

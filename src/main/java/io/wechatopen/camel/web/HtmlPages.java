@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.web;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

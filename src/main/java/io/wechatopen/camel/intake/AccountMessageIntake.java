@@ -1,4 +1,6 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.intake;
+
+import io.wechatopen.camel.client.ApiTokens;
 
 import java.time.Clock;
 import java.util.List;

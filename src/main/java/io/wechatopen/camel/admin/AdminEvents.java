@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,7 +40,7 @@ public final class AdminEvents {
     static final int LIST_LIMIT = 500;
 
     private static final Pattern RETRY_PATH = Pattern.compile(".*/admin/events/([A-Za-z0-9-]{1,64})/retry/?");
-    private static final Set<String> STATUSES = Set.of(JdbcPushStore.STATUS_RECEIVED, JdbcPushStore.STATUS_PROCESSED,
+    static final Set<String> STATUSES = Set.of(JdbcPushStore.STATUS_RECEIVED, JdbcPushStore.STATUS_PROCESSED,
             JdbcPushStore.STATUS_FAILED);
 
     private final byte[] expectedAuthorization;
@@ -70,6 +70,14 @@ public final class AdminEvents {
             answer(message, 400, Map.of("error", "status must be one of " + new TreeSet<>(STATUSES)));
             return;
         }
+        answer(message, 200, events(status));
+    }
+
+    /**
+     * The recorded pushes of every component in {@code status} (at most {@value #LIST_LIMIT} each), as the JSON of
+     * {@code GET /admin/events} shows them: never a payload.
+     */
+    public List<Map<String, Object>> events(String status) {
         List<Map<String, Object>> events = new ArrayList<>();
         for (String appid : componentAppids) {
             for (PushStore.EventSummary event : pushes.findByStatus(appid, status, LIST_LIMIT)) {
@@ -85,7 +93,7 @@ public final class AdminEvents {
                 events.add(json);
             }
         }
-        answer(message, 200, events);
+        return events;
     }
 
     @Handler

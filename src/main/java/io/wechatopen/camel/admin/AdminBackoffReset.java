@@ -1,4 +1,4 @@
-package io.wechatopen.camel.health;
+package io.wechatopen.camel.admin;
 
 import java.util.List;
 

@@ -1,10 +1,26 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.wiring;
+
+import io.wechatopen.camel.AuthorizerTokens;
+import io.wechatopen.camel.admin.AdminEvents;
+import io.wechatopen.camel.admin.WeChatOperations;
+import io.wechatopen.camel.admin.AdminStatus;
+import io.wechatopen.camel.web.AuthorizationPages;
+import io.wechatopen.camel.client.ApiTokens;
+import io.wechatopen.camel.client.WeChatApiResponses;
+import io.wechatopen.camel.client.CamelComponentApiClient;
+import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.intake.ComponentPushIntake;
+import io.wechatopen.camel.intake.AccountMessageIntake;
+import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.notice.SedaAuthorizationListener;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -15,6 +31,8 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.wechatopen.camel.config.ApiSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,8 +42,8 @@ import io.wechatopen.camel.config.HealthSettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
-import io.wechatopen.camel.health.AdminBackoffReset;
-import io.wechatopen.camel.health.AdminBearer;
+import io.wechatopen.camel.admin.AdminBackoffReset;
+import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.health.AuthorizersHealthCheck;
 import io.wechatopen.camel.health.CamelObservability;
 import io.wechatopen.camel.health.ComponentTokenHealthCheck;
@@ -45,6 +63,8 @@ import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
+import io.wechatopen.camel.sandbox.SandboxRoutes;
+import io.wechatopen.camel.sandbox.SandboxState;
 import io.wechatopen.camel.store.DataSources;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
@@ -65,14 +85,18 @@ import io.wechatopen.camel.token.WeChatMetrics;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),
- * so they cannot wire things differently. {@link #create} opens the pool and migrates the schema;
+ * so they cannot wire things differently. {@link #install} does all of it; {@link #create} opens the pool and migrates
+ * the schema;
  * {@link #bindTo(Registry)} publishes the beans under their registry names; {@link #routes()} lists the Java routes;
- * stopping this service closes the pool. Holds no static state.
+ * stopping this service closes the pool it opened. Holds no static state.
  */
 public final class WeChatBeans extends ServiceSupport {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WeChatBeans.class);
+
     private final WeChatSettings settings;
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
+    private final HikariDataSource ownPool;
     private final WeChatMessageCrypto crypto;
     private final JdbcTicketStore ticketStore;
     private final JdbcComponentTokenStore componentTokenStore;
@@ -86,12 +110,14 @@ public final class WeChatBeans extends ServiceSupport {
     private final ApiBackoff apiBackoff;
     private final PrometheusMeterRegistry meterRegistry;
     private final MicrometerWeChatMetrics metrics;
+    private final WeChatOperations operations;
     private final List<RoutesBuilder> routes;
 
-    private WeChatBeans(WeChatSettings settings, HikariDataSource dataSource, CamelContext camelContext,
-            Clock clock) {
+    private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
+            CamelContext camelContext, Clock clock) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.ownPool = ownPool;
         ComponentSettings component = settings.component();
         Set<String> componentAppids = new java.util.LinkedHashSet<>();
         Map<String, WeChatMessageCrypto> cryptoByAppid = new java.util.LinkedHashMap<>();
@@ -145,6 +171,8 @@ public final class WeChatBeans extends ServiceSupport {
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
 
         AdminEvents adminEvents = new AdminEvents(settings.adminToken(), componentAppids, pushStore, clock, mapper);
+        this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
+                adminEvents, authorizerStore, authorizerTokenManager);
 
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
@@ -175,17 +203,65 @@ public final class WeChatBeans extends ServiceSupport {
     }
 
     /**
-     * Opens the connection pool, applies pending migrations and builds every bean.
+     * Wires the bundle into {@code camelContext}, the same way in every runtime: reads {@link WeChatSettings} from the
+     * context's properties component, opens the pool (or uses {@code dataSource}), migrates the schema, builds every
+     * bean, adds this object as a service of the context (stopping the context closes the pool), binds the beans in
+     * the context's registry and adds the Java routes; adds the sandbox's routes when {@code wechat.sandbox.enabled}
+     * is true and {@code wechat.api.base-url} points at it (so pointing the base URL at WeChat switches it off).
      *
+     * @param dataSource a data source the runtime provides and keeps open (Karaf's pax-jdbc), or {@code null} for a
+     *        pool the bundle opens from {@code wechat.datasource.*}
+     * @param settingsOrigin where the properties come from, named in configuration errors
+     * @throws io.wechatopen.camel.config.ConfigurationException when a setting is missing or invalid
      * @throws io.wechatopen.camel.store.StoreException when the database cannot be reached or migrated
      */
-    public static WeChatBeans create(WeChatSettings settings, CamelContext camelContext, Clock clock) {
-        HikariDataSource dataSource = DataSources.create(settings.store());
+    public static WeChatBeans install(CamelContext camelContext, DataSource dataSource, Clock clock,
+            String settingsOrigin) throws Exception {
+        WeChatSettings settings = WeChatSettings.load(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), settingsOrigin));
+        WeChatBeans beans = create(settings, dataSource, camelContext, clock);
+        camelContext.addService(beans, true, true);
+        beans.bindTo(camelContext.getRegistry());
+        for (RoutesBuilder routes : beans.routes()) {
+            camelContext.addRoutes(routes);
+        }
+        if (settings.sandbox().enabled()) {
+            if (settings.api().baseUrl().equals(settings.sandbox().baseUrl())) {
+                SandboxState state = new SandboxState(settings.component(), clock, settings.sandbox().tokenLifetime());
+                camelContext.getRegistry().bind("wechatSandboxState", state);
+                camelContext.addRoutes(new SandboxRoutes(settings, state, beans.crypto()));
+                LOG.info("WeChat sandbox on {} (wechat.api.base-url points at it)", settings.sandbox().baseUrl());
+            } else {
+                LOG.warn("wechat.sandbox.enabled is true but wechat.api.base-url ({}) is not the sandbox ({}):"
+                        + " the sandbox stays off", settings.api().baseUrl(), settings.sandbox().baseUrl());
+            }
+        }
+        return beans;
+    }
+
+    /**
+     * Opens the connection pool (unless {@code dataSource} is given), applies pending migrations and builds every
+     * bean.
+     *
+     * @param dataSource a data source kept open by its provider, or {@code null} to open a pool from the settings
+     * @throws io.wechatopen.camel.store.StoreException when the database cannot be reached or migrated
+     */
+    public static WeChatBeans create(WeChatSettings settings, DataSource dataSource, CamelContext camelContext,
+            Clock clock) {
+        HikariDataSource ownPool = null;
+        if (dataSource == null) {
+            ownPool = DataSources.create(settings.store());
+            dataSource = ownPool;
+        } else {
+            DataSources.checkProvided(dataSource);
+        }
         try {
             StoreMigrations.migrate(dataSource);
-            return new WeChatBeans(settings, dataSource, camelContext, clock);
+            return new WeChatBeans(settings, dataSource, ownPool, camelContext, clock);
         } catch (RuntimeException e) {
-            dataSource.close();
+            if (ownPool != null) {
+                ownPool.close();
+            }
             throw e;
         }
     }
@@ -207,6 +283,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("authorizerReconciler", reconciler);
         registry.bind("wechatApiBackoff", apiBackoff);
         registry.bind("wechatMetrics", metrics);
+        registry.bind("wechatOperations", operations);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
     }
@@ -225,8 +302,18 @@ public final class WeChatBeans extends ServiceSupport {
         return crypto;
     }
 
-    public HikariDataSource dataSource() {
+    public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The operator's view and actions (Karaf's shell commands). */
+    public WeChatOperations operations() {
+        return operations;
+    }
+
+    /** The tokens of the authorized accounts, for other routes and bundles. */
+    public AuthorizerTokens authorizerTokens() {
+        return authorizerTokenManager;
     }
 
     /** Where intake, API calls and refreshes report what they do ({@code GET /admin/metrics}). */
@@ -237,6 +324,8 @@ public final class WeChatBeans extends ServiceSupport {
     @Override
     protected void doStop() {
         meterRegistry.close();
-        dataSource.close();
+        if (ownPool != null) {
+            ownPool.close();
+        }
     }
 }

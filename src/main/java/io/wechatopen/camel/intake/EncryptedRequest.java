@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.intake;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

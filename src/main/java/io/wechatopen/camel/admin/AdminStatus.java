@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -73,6 +73,14 @@ public final class AdminStatus {
             message.setBody("{\"error\":\"a valid bearer token ({{wechat.admin.token}}) is required\"}");
             return;
         }
+        Map<String, Object> body = view();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsString(body));
+    }
+
+    /** The status of every component, as the JSON of {@code GET /admin/status} shows it. */
+    public Map<String, Object> view() {
         Instant now = clock.instant();
         List<Map<String, Object>> components = new ArrayList<>();
         for (String appid : new java.util.TreeSet<>(tokens.componentAppids())) {
@@ -81,9 +89,7 @@ public final class AdminStatus {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("time", now.toString());
         body.put("components", components);
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsString(body));
+        return body;
     }
 
     private Map<String, Object> component(String appid, Instant now) {

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.client;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;

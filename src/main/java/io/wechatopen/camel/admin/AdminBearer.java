@@ -1,4 +1,4 @@
-package io.wechatopen.camel.health;
+package io.wechatopen.camel.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.intake;
 
 /**
  * A push to the 授权事件接收URL is refused: {@link #getStatus()} is the HTTP status of the answer (401 when it fails

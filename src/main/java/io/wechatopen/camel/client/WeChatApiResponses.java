@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

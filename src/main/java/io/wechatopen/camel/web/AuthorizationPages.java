@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.web;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

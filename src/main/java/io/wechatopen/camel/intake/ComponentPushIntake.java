@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.intake;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.intake;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.client;
 
 import java.util.Map;
 
@@ -9,7 +9,6 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 
 /**
@@ -33,7 +32,7 @@ public final class AuthorizerApiCalls {
     public void prepare(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
         String authorizerAppid = message.getHeader(ApiTokens.AUTHORIZER_APPID, String.class);
-        String path = message.getHeader(WeChatApiRoutes.PATH, String.class);
+        String path = message.getHeader(WeChatApiHeaders.PATH, String.class);
         if (authorizerAppid == null || authorizerAppid.isBlank()) {
             throw new IllegalArgumentException("direct:wechat-api-call needs header WeChatAuthorizerAppid");
         }
@@ -52,19 +51,19 @@ public final class AuthorizerApiCalls {
                 String.class);
         String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
         boolean idempotent = "GET".equalsIgnoreCase(method)
-                || message.getHeader(WeChatApiRoutes.IDEMPOTENT, false, Boolean.class);
+                || message.getHeader(WeChatApiHeaders.IDEMPOTENT, false, Boolean.class);
 
         message.removeHeaders("*", "CamelRedelivery*");
         message.setHeader(ApiTokens.KIND, ApiTokens.Kind.AUTHORIZER.name());
         message.setHeader(ApiTokens.COMPONENT_APPID, componentAppid);
         message.setHeader(ApiTokens.AUTHORIZER_APPID, authorizerAppid);
         message.setHeader(WeChatApiResponses.API, path);
-        message.setHeader(WeChatApiRoutes.PATH, path);
-        message.setHeader(WeChatApiRoutes.METHOD, method);
+        message.setHeader(WeChatApiHeaders.PATH, path);
+        message.setHeader(WeChatApiHeaders.METHOD, method);
         if (query != null) {
             message.setHeader(ApiTokens.QUERY, query);
         }
-        exchange.setProperty(WeChatApiRoutes.REQUEST, json);
-        exchange.setProperty(WeChatApiRoutes.IDEMPOTENT, idempotent);
+        exchange.setProperty(WeChatApiHeaders.REQUEST, json);
+        exchange.setProperty(WeChatApiHeaders.IDEMPOTENT, idempotent);
     }
 }

@@ -1,4 +1,6 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.notice;
+
+import io.wechatopen.camel.client.ApiTokens;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

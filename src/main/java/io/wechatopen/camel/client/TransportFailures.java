@@ -1,4 +1,4 @@
-package io.wechatopen.camel.camel;
+package io.wechatopen.camel.client;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

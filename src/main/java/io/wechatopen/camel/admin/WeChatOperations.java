@@ -1,0 +1,121 @@
+package io.wechatopen.camel.admin;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import io.wechatopen.camel.config.HttpSettings;
+import io.wechatopen.camel.model.AuthorizerRecord;
+import io.wechatopen.camel.model.AuthorizerStatus;
+import io.wechatopen.camel.store.AuthorizerStore;
+import io.wechatopen.camel.token.AuthorizerTokenManager;
+
+/**
+ * What an operator can ask of a running bundle outside HTTP (Karaf's {@code wechat:*} shell commands): the same
+ * status and event views as the admin endpoints, the authorized accounts, a refresh on demand and the authorization
+ * link. Never returns a ticket, token or secret value. Registered as {@code wechatOperations} and, in Karaf, as an
+ * OSGi service.
+ */
+public final class WeChatOperations {
+
+    /** One account as an operator sees it: its state and token expiry, never a token. */
+    public record AuthorizerSummary(String componentAppid, String authorizerAppid, AuthorizerStatus status,
+            Instant accessTokenExpiresAt, boolean refreshTokenKept, Instant authorizedAt, Instant updatedAt) {
+
+        static AuthorizerSummary of(AuthorizerRecord record) {
+            return new AuthorizerSummary(record.componentAppid(), record.authorizerAppid(), record.status(),
+                    record.accessTokenExpiresAt(), record.hasRefreshToken(), record.authorizedAt(),
+                    record.updatedAt());
+        }
+    }
+
+    private final List<String> componentAppids;
+    private final HttpSettings http;
+    private final AdminStatus status;
+    private final AdminEvents events;
+    private final AuthorizerStore authorizers;
+    private final AuthorizerTokenManager tokens;
+
+    /**
+     * @param componentAppids the platforms of this deployment, the default one first
+     */
+    public WeChatOperations(List<String> componentAppids, HttpSettings http, AdminStatus status, AdminEvents events,
+            AuthorizerStore authorizers, AuthorizerTokenManager tokens) {
+        this.componentAppids = List.copyOf(componentAppids);
+        this.http = http;
+        this.status = status;
+        this.events = events;
+        this.authorizers = authorizers;
+        this.tokens = tokens;
+    }
+
+    /** As {@code GET /admin/status}: ticket age, token expiry, accounts by status, last upkeep results. */
+    public Map<String, Object> status() {
+        return status.view();
+    }
+
+    /** As {@code GET /admin/events?status=S}. @throws IllegalArgumentException for an unknown status */
+    public List<Map<String, Object>> events(String eventStatus) {
+        if (!AdminEvents.STATUSES.contains(eventStatus)) {
+            throw new IllegalArgumentException("status must be one of " + new TreeSet<>(AdminEvents.STATUSES));
+        }
+        return events.events(eventStatus);
+    }
+
+    /** The accounts of every platform of this deployment, in {@code only} when given, by component then appid. */
+    public List<AuthorizerSummary> authorizers(Optional<AuthorizerStatus> only) {
+        List<AuthorizerSummary> summaries = new ArrayList<>();
+        for (String component : componentAppids) {
+            for (AuthorizerRecord record : authorizers.findAll(component)) {
+                if (only.isEmpty() || only.get() == record.status()) {
+                    summaries.add(AuthorizerSummary.of(record));
+                }
+            }
+        }
+        summaries.sort(java.util.Comparator.comparing(AuthorizerSummary::componentAppid)
+                .thenComparing(AuthorizerSummary::authorizerAppid));
+        return summaries;
+    }
+
+    /** The appids of every account known to this deployment (for completion). */
+    public SortedSet<String> authorizerAppids() {
+        SortedSet<String> appids = new TreeSet<>();
+        for (String component : componentAppids) {
+            authorizers.findAll(component).forEach(r -> appids.add(r.authorizerAppid()));
+        }
+        return appids;
+    }
+
+    /**
+     * Refreshes an account's access token now.
+     *
+     * @return when the new token expires
+     * @throws io.wechatopen.camel.AuthorizerUnavailableException when it cannot be refreshed, saying why
+     */
+    public Instant refresh(String authorizerAppid) {
+        return tokens.refreshNow(authorizerAppid);
+    }
+
+    /**
+     * The link to send an account owner to: the authorization entry page ({@code GET /authorize}) at the public URL,
+     * for {@code component} or the default platform.
+     *
+     * @throws IllegalArgumentException when {@code component} is not a platform of this deployment
+     */
+    public String authorizeLink(Optional<String> component) {
+        String link = http.publicUrl() + http.contextPath() + "/authorize";
+        if (component.isEmpty()) {
+            return link;
+        }
+        if (!componentAppids.contains(component.get())) {
+            throw new IllegalArgumentException("component must be one of " + componentAppids);
+        }
+        return link + "?component=" + URLEncoder.encode(component.get(), StandardCharsets.UTF_8);
+    }
+}
