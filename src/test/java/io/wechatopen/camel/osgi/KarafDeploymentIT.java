@@ -47,9 +47,22 @@ class KarafDeploymentIT {
         Path features = FeatureRepositoryCopy.write(Path.of(property("karaf.features.file")),
                 officialCamel ? null : Path.of(property("karaf.camel.stand-in.file")), bundle,
                 work.resolve("wechat-open-camel-features.xml"));
+        // Test-only values (no real secret); the sandbox is off and nothing calls the API base URL here.
         karaf.writeEtc("io.wechatopen.camel.cfg", String.join("\n",
+                "wechat.component.appid = wx-karaf-it",
+                "wechat.component.appsecret = karaf-it-secret",
+                "wechat.component.token = karaf-it-token",
+                "wechat.component.encoding-aes-key = abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                "wechat.api.base-url = http://127.0.0.1:9",
+                "wechat.sandbox.enabled = false",
                 "wechat.http.host = 127.0.0.1",
                 "wechat.http.port = " + freePort(),
+                "wechat.http.context-path = /wechat",
+                "wechat.http.public-url = http://127.0.0.1",
+                "wechat.datasource.url = jdbc:h2:mem:karaf-it;DB_CLOSE_DELAY=-1",
+                "wechat.datasource.username = sa",
+                "wechat.store.encryption-key = MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                "wechat.admin.token = karaf-it-admin",
                 ""));
         Files.createDirectories(karaf.home().resolve("etc/wechat-open-camel/routes"));
 
