@@ -1,0 +1,54 @@
+package io.wechatopen.camel.osgi;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the copy of the built {@code feature.xml} that the Karaf test installs; the production file stays as built.
+ *
+ * <p>Two substitutions: our bundle's {@code mvn:} URL becomes a {@code file:} URL of the jar just built (during
+ * {@code verify} it is not yet in any Maven repository), and, unless the official Camel features are wanted, the Camel
+ * Karaf {@code <repository>} becomes the test-only stand-in ({@code src/test/karaf/camel-test-features.xml}).
+ */
+final class FeatureRepositoryCopy {
+
+    private static final Pattern CAMEL_REPOSITORY =
+            Pattern.compile("<repository>mvn:org\\.apache\\.camel\\.karaf/apache-camel/[^<]+</repository>");
+    private static final Pattern OUR_BUNDLE =
+            Pattern.compile("<bundle>mvn:io\\.wechatopen/wechat-open-camel/[^<]+</bundle>");
+
+    private FeatureRepositoryCopy() {
+    }
+
+    /**
+     * @param built the filtered {@code target/feature/feature.xml}
+     * @param camelStandIn the stand-in Camel features file, or {@code null} to keep the official repository
+     * @param bundle the bundle jar to install in place of ours, or {@code null} to leave our bundle out (used while
+     *     the main artifact is not yet an OSGi bundle)
+     * @return the copy, written to {@code target}
+     */
+    static Path write(Path built, Path camelStandIn, Path bundle, Path target) throws IOException {
+        String xml = Files.readString(built, StandardCharsets.UTF_8);
+        xml = replaceOnce(xml, OUR_BUNDLE,
+                bundle == null ? "" : "<bundle>" + bundle.toAbsolutePath().toUri() + "</bundle>");
+        if (camelStandIn != null) {
+            xml = replaceOnce(xml, CAMEL_REPOSITORY,
+                    "<repository>" + camelStandIn.toAbsolutePath().toUri() + "</repository>");
+        }
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, xml, StandardCharsets.UTF_8);
+        return target;
+    }
+
+    private static String replaceOnce(String xml, Pattern pattern, String replacement) {
+        Matcher matcher = pattern.matcher(xml);
+        if (!matcher.find()) {
+            throw new IllegalStateException("feature.xml no longer contains " + pattern.pattern());
+        }
+        return matcher.replaceFirst(Matcher.quoteReplacement(replacement));
+    }
+}
