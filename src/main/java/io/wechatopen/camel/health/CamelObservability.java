@@ -8,6 +8,8 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckRepository;
+import org.apache.camel.impl.health.ContextHealthCheck;
+import org.apache.camel.impl.health.RoutesHealthCheckRepository;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -33,11 +35,11 @@ public final class CamelObservability {
             throw new IllegalStateException("No Camel health-check registry: camel-health must be on the classpath");
         }
         checks.forEach(registry::register);
-        Object context = registry.resolveById("context");
-        if (context instanceof HealthCheck check) {
-            registry.register(check);
-        }
-        repository(registry, "routes").ifPresent(registry::register);
+        // Resolved by id where Camel finds them (Camel Main); created directly where its service lookup does not
+        // (the OSGi factory finder in Karaf).
+        registry.register(registry.resolveById("context") instanceof HealthCheck check ? check
+                : new ContextHealthCheck());
+        registry.register(repository(registry, "routes").orElseGet(RoutesHealthCheckRepository::new));
         // Camel Main also registers the "consumers" repository: none of our consumers polls, so it would only repeat
         // each route's check.
         repository(registry, "consumers").ifPresent(repository -> {

@@ -1,5 +1,10 @@
 package io.wechatopen.camel.osgi;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +18,7 @@ import javax.sql.DataSource;
 
 import org.apache.camel.karaf.core.OsgiCamelContextPublisher;
 import org.apache.camel.karaf.core.OsgiDefaultCamelContext;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -31,7 +37,8 @@ import io.wechatopen.camel.wiring.WeChatBeans;
 
 /**
  * Runs the bundle in Karaf: a Declarative Services component, configured by ConfigAdmin PID {@value #PID}
- * ({@code etc/io.wechatopen.camel.cfg}, the keys of {@code config/application.properties}), that builds an
+ * ({@code etc/io.wechatopen.camel.cfg}: the keys of {@code config/application.properties}, whose values are the
+ * defaults, except that the sandbox is off), that builds an
  * {@link OsgiDefaultCamelContext} named {@value #NAME}, wires it through the same {@link WeChatBeans#install} as Camel
  * Main, loads the YAML routes (the bundle's, each replaced by a file of the same name in
  * {@code etc/wechat-open-camel/routes/}, plus that folder's own, reloaded when they change), and publishes
@@ -49,6 +56,9 @@ public final class WeChatCamelContext {
     public static final String PID = "io.wechatopen.camel";
     /** The Camel context's name, as {@code camel:context-list} shows it. */
     public static final String NAME = "wechat-open-camel";
+
+    /** The standalone settings, shipped in the bundle: the defaults of every key the cfg leaves out. */
+    static final String DEFAULTS = "wechat-open-camel/application.properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(WeChatCamelContext.class);
 
@@ -71,7 +81,8 @@ public final class WeChatCamelContext {
             context.getCamelContextExtension().setName(NAME);
             // Karaf's default is "<bundle>-<name>"; the same name as standalone keeps metrics and JMX names alike.
             context.getManagementNameStrategy().setNamePattern("#name#");
-            context.getPropertiesComponent().setInitialProperties(properties(configuration));
+            context.getPropertiesComponent()
+                    .setInitialProperties(properties(bundleContext.getBundle(), configuration));
             context.getManagementStrategy().addEventNotifier(new OsgiCamelContextPublisher(bundleContext));
             WeChatBeans beans = WeChatBeans.install(context, dataSource, Clock.systemUTC(), "etc/" + PID + ".cfg");
             RouteFiles routes = new RouteFiles(bundleContext.getBundle(), routesDir(configuration));
@@ -99,9 +110,20 @@ public final class WeChatCamelContext {
         }
     }
 
-    /** The configuration's string values, as the properties component's initial properties. */
-    static Properties properties(Map<String, Object> configuration) {
+    /**
+     * The properties of the context: the standalone {@code application.properties} shipped in the bundle as defaults,
+     * with the sandbox off (as the contract wants in Karaf), overridden by every value of the configuration.
+     */
+    static Properties properties(Bundle bundle, Map<String, Object> configuration) throws IOException {
         Properties properties = new Properties();
+        URL defaults = bundle.getEntry(DEFAULTS);
+        if (defaults == null) {
+            throw new IllegalStateException("The bundle lacks " + DEFAULTS);
+        }
+        try (InputStream in = defaults.openStream()) {
+            properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        properties.setProperty("wechat.sandbox.enabled", "false");
         configuration.forEach((key, value) -> {
             if (value != null) {
                 properties.setProperty(key, String.valueOf(value));

@@ -62,7 +62,8 @@ public final class KarafContainer implements AutoCloseable {
     public static KarafContainer layOut(Path tarball, Path workDir, Path mavenLocalRepository)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(tarball)) {
-            throw new IllegalStateException("No Karaf distribution at " + tarball + " (mvn pre-integration-test fetches it)");
+            throw new IllegalStateException(
+                    "No Karaf distribution at " + tarball + " (mvn pre-integration-test fetches it)");
         }
         killLeftover(workDir);
         deleteTree(workDir);
@@ -154,8 +155,8 @@ public final class KarafContainer implements AutoCloseable {
     private Shell shellOnce(Duration timeout, String... commands) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(),
                 "-h", "127.0.0.1", "-a", String.valueOf(sshPort), "-u", USER, "-p", USER, "-r", "1", "-b")
-                .directory(home.toFile())
-                .redirectErrorStream(true);
+                        .directory(home.toFile())
+                        .redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();
         try (OutputStream in = client.getOutputStream()) {
@@ -179,7 +180,8 @@ public final class KarafContainer implements AutoCloseable {
 
     /** The last lines of {@code data/log/karaf.log} and of the console, for a failure message. */
     public String diagnostics() {
-        return "---- tail of " + home.resolve("data/log/karaf.log") + "\n" + tail(home.resolve("data/log/karaf.log"), 60)
+        return "---- tail of " + home.resolve("data/log/karaf.log") + "\n"
+                + tail(home.resolve("data/log/karaf.log"), 60)
                 + "---- tail of " + home.resolve("console.log") + "\n" + tail(home.resolve("console.log"), 20);
     }
 

@@ -1,76 +1,104 @@
 package io.wechatopen.camel.osgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.jar.JarFile;
+import java.util.Map;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.wechatopen.camel.support.RunningBundle;
 
 /**
- * Deploys the feature into a real Karaf 4.4 the way a user does ({@code feature:repo-add} + {@code feature:install
- * wechat-open-camel}) and checks what the user would see.
+ * Issue 7 part 7: deploys the feature into a real Karaf 4.4 the way a user does ({@code feature:repo-add} +
+ * {@code feature:install wechat-open-camel}) with the sandbox on, then walks the user's path in order: the bundles
+ * start, a ticket push comes in and a component token goes out, one account authorizes through the sandbox, a second
+ * bundle reads its token through the {@code AuthorizerTokens} OSGi service, the {@code wechat:*} commands answer, a
+ * YAML route edited in {@code etc/} takes effect, and a changed cfg restarts the context with the new value and
+ * nothing lost.
  *
  * <p>Camel comes from the test-only stand-in features ({@code src/test/karaf/camel-test-features.xml}) unless the
- * build runs with {@code -Pkaraf-official}. The system properties come from failsafe (see the pom);
- * {@code -Dkaraf.it.bundle=<jar>} installs another bundle in place of ours. While the main artifact is not yet an OSGi
- * bundle, the feature is installed without it and the checks that need it are skipped.
+ * build runs with {@code -Pkaraf-official}. The system properties come from failsafe (see the pom).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafDeploymentIT {
 
     private static final String FEATURE = "wechat-open-camel";
     private static final String OUR_BSN = "io.wechatopen.camel";
+    private static final String ACCOUNT = "wx7100000000000001";
+    private static final String ADMIN_TOKEN = "karaf-it-admin";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static KarafContainer karaf;
-    private static Path bundle;
     private static boolean officialCamel;
     private static KarafContainer.Shell install;
-    private static Duration installTime;
+    private static int httpPort;
+    private static int sandboxPort;
+    private static Path database;
 
     @BeforeAll
     static void deploy() throws Exception {
         officialCamel = "official".equals(property("karaf.camel.features"));
-        bundle = bundleUnderTest();
         Path work = Path.of(property("karaf.work.dir"));
         karaf = KarafContainer.layOut(Path.of(property("karaf.tarball")), work,
                 Path.of(property("karaf.maven.local-repository")));
         Path features = FeatureRepositoryCopy.write(Path.of(property("karaf.features.file")),
-                officialCamel ? null : Path.of(property("karaf.camel.stand-in.file")), bundle,
+                officialCamel ? null : Path.of(property("karaf.camel.stand-in.file")),
+                Path.of(property("karaf.bundle.file")),
+                RunningBundle.projectDir().resolve("config/io.wechatopen.camel.cfg"),
                 work.resolve("wechat-open-camel-features.xml"));
-        // Test-only values (no real secret); the sandbox is off and nothing calls the API base URL here.
-        karaf.writeEtc("io.wechatopen.camel.cfg", String.join("\n",
-                "wechat.component.appid = wx-karaf-it",
-                "wechat.component.appsecret = karaf-it-secret",
-                "wechat.component.token = karaf-it-token",
-                "wechat.component.encoding-aes-key = abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-                "wechat.api.base-url = http://127.0.0.1:9",
-                "wechat.sandbox.enabled = false",
-                "wechat.http.host = 127.0.0.1",
-                "wechat.http.port = " + freePort(),
-                "wechat.http.context-path = /wechat",
-                "wechat.http.public-url = http://127.0.0.1",
-                "wechat.datasource.url = jdbc:h2:mem:karaf-it;DB_CLOSE_DELAY=-1",
-                "wechat.datasource.username = sa",
-                "wechat.store.encryption-key = MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-                "wechat.admin.token = karaf-it-admin",
-                ""));
-        Files.createDirectories(karaf.home().resolve("etc/wechat-open-camel/routes"));
+        httpPort = freePort();
+        sandboxPort = freePort();
+        database = work.resolve("db/wechat");
+        // Written before the feature is installed: the feature's template cfg never replaces an existing one.
+        karaf.writeEtc("io.wechatopen.camel.cfg", cfg("http://127.0.0.1:" + httpPort));
 
         long started = System.nanoTime();
         karaf.start();
         install = karaf.shell("feature:repo-add " + features.toUri(), "feature:install " + FEATURE);
-        installTime = Duration.ofNanos(System.nanoTime() - started);
-        System.out.println("Karaf boot + feature:install " + FEATURE + ": " + installTime.toMillis() + " ms");
+        System.out.println("Karaf boot + feature:install " + FEATURE + ": "
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    }
+
+    /**
+     * The test's cfg: only what differs from the standalone defaults shipped in the bundle. The sandbox on, so the
+     * development credentials of those defaults are accepted.
+     */
+    private static String cfg(String publicUrl) {
+        return String.join("\n",
+                "wechat.sandbox.enabled = true",
+                "wechat.sandbox.port = " + sandboxPort,
+                "wechat.sandbox.first-push-delay = 500ms",
+                "wechat.api.base-url = http://127.0.0.1:{{wechat.sandbox.port}}",
+                "wechat.http.host = 127.0.0.1",
+                "wechat.http.port = " + httpPort,
+                "wechat.http.public-url = " + publicUrl,
+                "wechat.datasource.url = jdbc:h2:file:" + database + ";WRITE_DELAY=0",
+                "wechat.admin.token = " + ADMIN_TOKEN,
+                "");
     }
 
     @AfterAll
@@ -81,6 +109,7 @@ class KarafDeploymentIT {
     }
 
     @Test
+    @Order(1)
     void featureInstallsAndEveryBundleIsActive() {
         assertThat(install.ok()).as(() -> install.output() + karaf.diagnostics()).isTrue();
 
@@ -93,50 +122,194 @@ class KarafDeploymentIT {
                 .filter(line -> !(line.contains("| Resolved ") && line.contains("Hosts:")))
                 .toList();
         assertThat(notActive).as(() -> bundles.output() + karaf.diagnostics()).isEmpty();
-    }
-
-    @Test
-    void flywayMySqlSupportIsAttachedToFlywayCore() {
-        KarafContainer.Shell bundles = karaf.shell("bundle:list -t 0");
         assertThat(bundles.output().lines().filter(line -> line.contains("| flyway-mysql")))
-                .as(() -> bundles.output())
+                .as(bundles::output)
                 .singleElement().satisfies(line -> assertThat(line).contains("| Resolved ", "Hosts:"));
     }
 
     @Test
-    void ourBundleStartsAndPublishesItsCamelContext() {
-        assumeTrue(bundle != null, "the main artifact is not an OSGi bundle yet");
-        // Fail fast (not after the wait below) when the feature did not install.
+    @Order(2)
+    void contextStartsWithItsRoutesAndIsPublished() throws Exception {
         assertThat(install.ok()).as(() -> install.output() + karaf.diagnostics()).isTrue();
+        await("a CamelContext service from " + OUR_BSN).until(() -> karaf
+                .shell("service:list org.apache.camel.CamelContext").output()
+                .contains("camel.context.symbolicname = " + OUR_BSN));
+        assertThat(karaf.shell("service:list io.wechatopen.camel.AuthorizerTokens").output())
+                .contains("camel.context.name = wechat-open-camel");
 
-        Awaitility.await("a CamelContext service from " + OUR_BSN)
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> karaf.shell("service:list org.apache.camel.CamelContext").output()
-                        .contains("camel.context.symbolicname = " + OUR_BSN));
-        KarafContainer.Shell bundles = karaf.shell("bundle:list -s -t 0");
-        assertThat(bundles.output().lines().filter(line -> line.contains("| " + OUR_BSN + " ")
-                        || line.endsWith("| " + OUR_BSN)))
-                .as(() -> bundles.output() + karaf.diagnostics())
-                .singleElement().satisfies(line -> assertThat(line).contains("| Active "));
+        await("/wechat/health answering").until(() -> get("/health", null).statusCode() == 200);
+        JsonNode health = JSON.readTree(get("/admin/health", ADMIN_TOKEN).body());
+        // Camel's route checks: a route of each YAML file shipped in the bundle is loaded and started.
+        for (String route : new String[] {"wechat-component-event-receive", "wechat-authorize-start-receive",
+                "wechat-component-token-refresh", "wechat-admin-status-receive", "wechat-account-message-receive",
+                "wechat-authorization-changed-log"}) {
+            assertThat(check(health, "route:" + route)).as(route + " in " + health).isEqualTo("UP");
+        }
         if (officialCamel) {
-            // camel:* commands come from camel-karaf-shell, which only the official features provide.
-            KarafContainer.Shell contexts = karaf.shell("camel:context-list");
-            assertThat(contexts.output()).as(() -> contexts.output() + karaf.diagnostics()).contains("Started");
+            // camel:* commands come from camel-karaf-shell, which only the official features provide here.
+            assertThat(karaf.shell("camel:context-list").output()).contains("wechat-open-camel", "Started");
+            assertThat(karaf.shell("camel:route-list wechat-open-camel").output())
+                    .contains("wechat-component-event-receive");
         }
     }
 
-    /** The main jar when it is an OSGi bundle, {@code -Dkaraf.it.bundle} when given, else {@code null}. */
-    private static Path bundleUnderTest() throws IOException {
-        String override = System.getProperty("karaf.it.bundle");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
+    @Test
+    @Order(3)
+    void ticketPushInComponentTokenOutShownByStatusCommand() {
+        // The sandbox pushes an encrypted ticket to the bundle's netty-http consumer; the bundle fetches a token.
+        await("a valid component token in wechat:status").until(() -> {
+            JsonNode status = shellJson("wechat:status");
+            return status.at("/components/0/ticket/present").asBoolean()
+                    && status.at("/components/0/component_token/valid").asBoolean();
+        });
+    }
+
+    @Test
+    @Order(4)
+    void accountAuthorizesAndAnotherBundleGetsItsTokenThroughTheOsgiService() throws Exception {
+        HttpResponse<String> start = get("/authorize/start", null);
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+        Map<String, String> page = RunningBundle.queryOf(start.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> approval = post(sandbox("/sandbox/authorizations"),
+                JSON.writeValueAsString(Map.of("pre_auth_code", page.get("pre_auth_code"), "redirect_uri",
+                        page.get("redirect_uri"), "authorizer_appid", ACCOUNT)));
+        assertThat(approval.statusCode()).as(approval.body()).isEqualTo(200);
+        HttpResponse<String> callback = HTTP.send(HttpRequest.newBuilder(
+                URI.create(JSON.readTree(approval.body()).path("redirect_url").asText())).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(callback.statusCode()).as(callback.body()).isEqualTo(200);
+
+        assertThat(karaf.shell("wechat:authorizers").output()).contains(ACCOUNT, "AUTHORIZED", "kept");
+        assertThat(karaf.shell("wechat:authorizers --status NEEDS_REAUTHORIZATION").output()).doesNotContain(ACCOUNT);
+
+        // The second bundle, dropped into deploy/ as an integrator would, asks the OSGi service for the token.
+        Path built = TokenConsumerBundle.build(karaf.home().resolve("token-consumer.jar"));
+        Files.move(built, karaf.home().resolve("deploy/token-consumer.jar"), StandardCopyOption.ATOMIC_MOVE);
+        String token = await("tokentest:token from the second bundle")
+                .until(() -> tokenFromConsumer(), t -> t != null);
+        assertThat(validAtSandbox(token)).as("the sandbox accepts the token").isTrue();
+
+        JsonNode status = shellJson("wechat:status");
+        assertThat(status.at("/components/0/authorizers/AUTHORIZED").asInt()).isEqualTo(1);
+        assertThat(status.toString()).doesNotContain(token);
+
+        // An operator's refresh replaces the token; the service hands out the new one.
+        assertThat(karaf.shell("wechat:refresh " + ACCOUNT).output()).contains("Refreshed " + ACCOUNT);
+        String refreshed = tokenFromConsumer();
+        assertThat(refreshed).isNotEqualTo(token);
+        assertThat(validAtSandbox(refreshed)).isTrue();
+        assertThat(karaf.shell("wechat:refresh wx7100000000000999").output()).contains("UNKNOWN");
+
+        assertThat(karaf.shell("wechat:authorize-link").output().strip())
+                .isEqualTo("http://127.0.0.1:" + httpPort + "/wechat/authorize");
+        assertThat(shellJson("wechat:events --failed")).isEmpty();
+        assertThat(shellJson("wechat:events --status PROCESSED").toString()).contains(ACCOUNT).doesNotContain(token);
+    }
+
+    @Test
+    @Order(5)
+    void yamlRoutesEditedInEtcTakeEffect() throws Exception {
+        String route = """
+                - route:
+                    id: karaf-it-hello
+                    from:
+                      uri: "netty-http:http://{{wechat.http.host}}:{{wechat.http.port}}{{wechat.http.context-path}}/karaf-it-hello"
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """;
+        karaf.writeEtc("wechat-open-camel/routes/karaf-it-hello.camel.yaml", route.formatted("v1"));
+        await("the new route answering v1").until(() -> "v1".equals(get("/karaf-it-hello", null).body()));
+        karaf.writeEtc("wechat-open-camel/routes/karaf-it-hello.camel.yaml", route.formatted("v2"));
+        await("the edited route answering v2").until(() -> "v2".equals(get("/karaf-it-hello", null).body()));
+
+        // A copy of a shipped file replaces the shipped routes of the same ids: the probe moves to /healthz.
+        String admin = Files.readString(RunningBundle.projectDir().resolve("routes/admin.camel.yaml"));
+        assertThat(admin).contains("{{wechat.http.context-path}}/health\"");
+        karaf.writeEtc("wechat-open-camel/routes/admin.camel.yaml",
+                admin.replace("{{wechat.http.context-path}}/health\"", "{{wechat.http.context-path}}/healthz\""));
+        await("the probe on /healthz").until(() -> get("/healthz", null).statusCode() == 200);
+        assertThat(get("/health", null).statusCode()).isEqualTo(404);
+        assertThat(get("/admin/status", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void changedCfgRestartsTheContextWithTheNewValueAndNothingLost() throws Exception {
+        String token = tokenFromConsumer();
+        assertThat(token).isNotNull();
+        String publicUrl = "http://karaf-it.example:" + httpPort;
+        karaf.writeEtc("io.wechatopen.camel.cfg", cfg(publicUrl));
+
+        await("wechat:authorize-link with the new public URL").until(
+                () -> karaf.shell("wechat:authorize-link").output().strip().equals(publicUrl + "/wechat/authorize"));
+        await("the restarted context answering").until(() -> get("/admin/status", ADMIN_TOKEN).statusCode() == 200);
+        // The account, its tokens and the routes edited in etc/ survive the restart. (The sandbox restarts with the
+        // context and forgets what it issued, so the token is compared, not tried.)
+        assertThat(karaf.shell("wechat:authorizers").output()).contains(ACCOUNT, "AUTHORIZED", "kept");
+        assertThat(tokenFromConsumer()).isEqualTo(token);
+        assertThat(get("/karaf-it-hello", null).body()).isEqualTo("v2");
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    private static String tokenFromConsumer() {
+        KarafContainer.Shell shell = karaf.shell("tokentest:token " + ACCOUNT);
+        return shell.output().lines().filter(line -> line.startsWith("token=")).map(line -> line.substring(6))
+                .findFirst().orElse(null);
+    }
+
+    /** Whether the sandbox takes {@code token} as an authorizer access token ({@code getcallbackip}). */
+    private static boolean validAtSandbox(String token) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(sandbox("/cgi-bin/getcallbackip"
+                + "?access_token=" + token))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() == 200 && JSON.readTree(answer.body()).has("ip_list");
+    }
+
+    private static JsonNode shellJson(String command) throws IOException {
+        KarafContainer.Shell shell = karaf.shell(command);
+        String output = shell.output();
+        int start = 0;
+        while (start < output.length() && output.charAt(start) != '{' && output.charAt(start) != '[') {
+            start++;
         }
-        Path jar = Path.of(property("karaf.bundle.file"));
-        try (JarFile file = new JarFile(jar.toFile())) {
-            return file.getManifest() != null
-                    && file.getManifest().getMainAttributes().getValue("Bundle-SymbolicName") != null ? jar : null;
+        if (!shell.ok() || start == output.length()) {
+            throw new IllegalStateException(command + " answered: " + output + karaf.diagnostics());
         }
+        return JSON.readTree(output.substring(start));
+    }
+
+    private static String check(JsonNode health, String id) {
+        for (JsonNode check : health.path("checks")) {
+            if (id.equals(check.path("id").asText())) {
+                return check.path("status").asText();
+            }
+        }
+        return "missing";
+    }
+
+    private static HttpResponse<String> get(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/wechat"
+                + path)).timeout(Duration.ofSeconds(10)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> post(String url, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sandbox(String path) {
+        return "http://127.0.0.1:" + sandboxPort + path;
+    }
+
+    /** Waits up to 90 s, polling each second; connection refusals while the context (re)starts count as "not yet". */
+    private static ConditionFactory await(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsMatching(e -> e instanceof IOException || e instanceof IllegalStateException);
     }
 
     private static String property(String key) {

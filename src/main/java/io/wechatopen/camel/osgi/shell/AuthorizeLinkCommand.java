@@ -27,7 +27,7 @@ public class AuthorizeLinkCommand implements Action {
         try {
             System.out.println(operations.authorizeLink(Optional.ofNullable(component)));
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.out.println(e.getMessage());
         }
         return null;
     }

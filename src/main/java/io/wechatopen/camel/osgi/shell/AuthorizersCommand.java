@@ -33,7 +33,7 @@ public class AuthorizersCommand implements Action {
         try {
             only = Optional.ofNullable(status).map(s -> AuthorizerStatus.valueOf(s.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            System.err.println("Unknown status " + status + ": use one of "
+            System.out.println("Unknown status " + status + ": use one of "
                     + java.util.Arrays.toString(AuthorizerStatus.values()));
             return null;
         }

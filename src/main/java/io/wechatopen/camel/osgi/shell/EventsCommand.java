@@ -31,7 +31,7 @@ public class EventsCommand implements Action {
         try {
             System.out.println(ShellJson.pretty(operations.events(wanted)));
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.out.println(e.getMessage());
         }
         return null;
     }

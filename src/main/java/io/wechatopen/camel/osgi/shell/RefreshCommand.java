@@ -30,7 +30,7 @@ public class RefreshCommand implements Action {
             Instant expiresAt = operations.refresh(appid);
             System.out.println("Refreshed " + appid + ": the new access token expires at " + expiresAt);
         } catch (AuthorizerUnavailableException e) {
-            System.err.println("Cannot refresh " + appid + " (" + e.getReason() + "): " + e.getMessage());
+            System.out.println("Cannot refresh " + appid + " (" + e.getReason() + "): " + e.getMessage());
         }
         return null;
     }
