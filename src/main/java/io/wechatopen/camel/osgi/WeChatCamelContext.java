@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 
 import org.apache.camel.karaf.core.OsgiCamelContextPublisher;
 import org.apache.camel.karaf.core.OsgiDefaultCamelContext;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -81,8 +80,11 @@ public final class WeChatCamelContext {
             context.getCamelContextExtension().setName(NAME);
             // Karaf's default is "<bundle>-<name>"; the same name as standalone keeps metrics and JMX names alike.
             context.getManagementNameStrategy().setNamePattern("#name#");
-            context.getPropertiesComponent()
-                    .setInitialProperties(properties(bundleContext.getBundle(), configuration));
+            URL defaults = bundleContext.getBundle().getEntry(DEFAULTS);
+            if (defaults == null) {
+                throw new IllegalStateException("The bundle lacks " + DEFAULTS);
+            }
+            context.getPropertiesComponent().setInitialProperties(properties(defaults, configuration));
             context.getManagementStrategy().addEventNotifier(new OsgiCamelContextPublisher(bundleContext));
             WeChatBeans beans = WeChatBeans.install(context, dataSource, Clock.systemUTC(), "etc/" + PID + ".cfg");
             RouteFiles routes = new RouteFiles(bundleContext.getBundle(), routesDir(configuration));
@@ -114,12 +116,8 @@ public final class WeChatCamelContext {
      * The properties of the context: the standalone {@code application.properties} shipped in the bundle as defaults,
      * with the sandbox off (as the contract wants in Karaf), overridden by every value of the configuration.
      */
-    static Properties properties(Bundle bundle, Map<String, Object> configuration) throws IOException {
+    static Properties properties(URL defaults, Map<String, Object> configuration) throws IOException {
         Properties properties = new Properties();
-        URL defaults = bundle.getEntry(DEFAULTS);
-        if (defaults == null) {
-            throw new IllegalStateException("The bundle lacks " + DEFAULTS);
-        }
         try (InputStream in = defaults.openStream()) {
             properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         }
