@@ -2,6 +2,7 @@ package io.wechatopen.camel.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,7 +11,6 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Creates and upgrades the {@code wechat_} tables with Flyway, at start, before any store is used.
@@ -49,7 +49,7 @@ public final class StoreMigrations {
     static int migrate(DataSource dataSource, MigrationVersion target) {
         String largeText = largeTextType(dataSource);
         try {
-            MigrateResult result = Flyway.configure(StoreMigrations.class.getClassLoader())
+            Flyway flyway = Flyway.configure(StoreMigrations.class.getClassLoader())
                     .target(target)
                     .dataSource(dataSource)
                     .locations(LOCATION)
@@ -61,9 +61,13 @@ public final class StoreMigrations {
                     // Our tables are prefixed wechat_ to live next to others: a non-empty schema is no reason to stop.
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
-                    .load()
-                    .migrate();
-            return result.migrationsExecuted;
+                    .load();
+            // An empty scan would pass silently (the applied versions count as "future") and leave the schema old.
+            if (Arrays.stream(flyway.info().all()).noneMatch(migration -> migration.getState().isResolved())) {
+                throw new StoreException("Flyway found no migration in " + LOCATION + " (in Karaf, flyway-core must "
+                        + "be started before this bundle; see the start-level in the feature)");
+            }
+            return flyway.migrate().migrationsExecuted;
         } catch (FlywayException e) {
             throw new StoreException("Migrating the wechat_ tables failed: " + e.getMessage(), e);
         }

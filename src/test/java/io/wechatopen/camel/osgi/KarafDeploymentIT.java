@@ -252,6 +252,27 @@ class KarafDeploymentIT {
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    @Order(7)
+    void karafRestartBringsEverythingBackFromDiskAndMigrationsAreFound() throws Exception {
+        String token = tokenFromConsumer();
+        karaf.close();
+        Path log = karaf.home().resolve("data/log/karaf.log");
+        long logged = Files.size(log);
+
+        karaf.start();
+
+        await("the context answering after the restart")
+                .until(() -> get("/admin/status", ADMIN_TOKEN).statusCode() == 200);
+        assertThat(karaf.shell("wechat:authorizers").output()).contains(ACCOUNT, "AUTHORIZED", "kept");
+        assertThat(tokenFromConsumer()).isEqualTo(token);
+        assertThat(get("/karaf-it-hello", null).body()).isEqualTo("v2");
+        // At boot our bundle must not migrate before flyway-core can find the migrations inside it.
+        String boot = Files.readString(log).substring((int) logged);
+        assertThat(boot).contains("wechat-open-camel started in Karaf")
+                .doesNotContain("no migration could be resolved").doesNotContain("The activate method has thrown");
+    }
+
     private static String tokenFromConsumer() {
         KarafContainer.Shell shell = karaf.shell("tokentest:token " + ACCOUNT);
         return shell.output().lines().filter(line -> line.startsWith("token=")).map(line -> line.substring(6))
