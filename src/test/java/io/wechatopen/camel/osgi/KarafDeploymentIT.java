@@ -155,13 +155,19 @@ class KarafDeploymentIT {
 
     @Test
     @Order(3)
-    void ticketPushInComponentTokenOutShownByStatusCommand() {
+    void ticketPushInComponentTokenOutShownByStatusCommandAndMetrics() throws Exception {
         // The sandbox pushes an encrypted ticket to the bundle's netty-http consumer; the bundle fetches a token.
         await("a valid component token in wechat:status").until(() -> {
             JsonNode status = shellJson("wechat:status");
             return status.at("/components/0/ticket/present").asBoolean()
                     && status.at("/components/0/component_token/valid").asBoolean();
         });
+        // Health and metrics are the same endpoints as standalone, on the bundle's own port.
+        HttpResponse<String> metrics = get("/admin/metrics", ADMIN_TOKEN);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("wechat_api_calls_total{api=\"api_component_token\",errcode=\"0\"}")
+                .contains("wechat_push_received_total{info_type=\"component_verify_ticket\",outcome=\"stored\"}");
+        assertThat(get("/health", null).body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
     @Test
@@ -271,6 +277,34 @@ class KarafDeploymentIT {
         String boot = Files.readString(log).substring((int) logged);
         assertThat(boot).contains("wechat-open-camel started in Karaf")
                 .doesNotContain("no migration could be resolved").doesNotContain("The activate method has thrown");
+    }
+
+    @Test
+    @Order(8)
+    void paxJdbcDataSourceServiceNamedInTheCfgReplacesTheOwnPool() throws Exception {
+        KarafContainer.Shell paxJdbc = karaf.shell("feature:install pax-jdbc-config pax-jdbc-pool-hikaricp");
+        assertThat(paxJdbc.ok()).as(paxJdbc::output).isTrue();
+        // The same database, now as a DataSource service that pax-jdbc builds from its own cfg.
+        karaf.writeEtc("org.ops4j.datasource-wechat.cfg", String.join("\n",
+                "osgi.jdbc.driver.name = H2 JDBC Driver",
+                "url = jdbc:h2:file:" + database + ";WRITE_DELAY=0",
+                "user = sa",
+                "password = ",
+                "dataSourceName = jdbc/wechat",
+                "pool = hikari",
+                "xa = false",
+                ""));
+        karaf.writeEtc("io.wechatopen.camel.cfg", cfg("http://karaf-it.example:" + httpPort)
+                + "dataSource.target = (osgi.jndi.service.name=jdbc/wechat)\n"
+                + "dataSource.cardinality.minimum = 1\n");
+
+        await("our component using the pax-jdbc DataSource").until(() -> {
+            String services = karaf.shell("service:list javax.sql.DataSource").output();
+            return services.contains("Used by:") && services.contains("wechat-open-camel (");
+        });
+        await("the context answering on the DataSource service")
+                .until(() -> get("/admin/status", ADMIN_TOKEN).statusCode() == 200);
+        assertThat(karaf.shell("wechat:authorizers").output()).contains(ACCOUNT, "AUTHORIZED", "kept");
     }
 
     private static String tokenFromConsumer() {
