@@ -1,12 +1,14 @@
 package io.wechatopen.camel.osgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -14,8 +16,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
+import io.wechatopen.camel.config.ConfigurationException;
+import io.wechatopen.camel.config.SettingsSource;
+import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
@@ -62,6 +68,28 @@ class KarafConfigurationTest {
         assertThat(properties.getProperty("wechat.sandbox.enabled")).isEqualTo("false");
         assertThat(WeChatCamelContext.properties(defaults, Map.of("wechat.sandbox.enabled", "true"))
                 .getProperty("wechat.sandbox.enabled")).isEqualTo("true");
+    }
+
+    @Test
+    void templateWhenEnvironmentLacksTheSecretsThenTheErrorNamesTheMissingOne() throws Exception {
+        Properties cfg = load(PROJECT.resolve("config/io.wechatopen.camel.cfg"));
+        Map<String, Object> configuration = new HashMap<>();
+        cfg.forEach((key, value) -> configuration.put((String) key, value));
+        // None of the template's WECHAT_* variables is set in the test environment.
+        assertThat(System.getenv("WECHAT_COMPONENT_APPID")).isNull();
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(WeChatCamelContext.properties(
+                    PROJECT.resolve("config/application.properties").toUri().toURL(), configuration));
+
+            assertThatThrownBy(() -> WeChatSettings
+                    .load(new SettingsSource(
+                            key -> context.getPropertiesComponent().resolveProperty(key),
+                            "etc/io.wechatopen.camel.cfg")))
+                                    .isInstanceOf(ConfigurationException.class)
+                                    .hasMessageStartingWith("Missing required setting {{wechat.")
+                                    .hasMessageContaining(
+                                            "set it in etc/io.wechatopen.camel.cfg or as environment variable WECHAT_");
+        }
     }
 
     private static Properties load(Path file) throws IOException {
