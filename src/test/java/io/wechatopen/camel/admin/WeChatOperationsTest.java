@@ -108,7 +108,9 @@ class WeChatOperationsTest {
                 .doesNotContain(bundle.sandboxState().at("/tickets/latest").asText());
 
         assertThat(operations.events("FAILED")).isEmpty();
-        assertThat(operations.events("PROCESSED")).isNotEmpty().allSatisfy(event -> assertThat(event)
+        // The pushes (ticket, authorized) are processed after they are answered.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !operations.events("PROCESSED").isEmpty());
+        assertThat(operations.events("PROCESSED")).allSatisfy(event -> assertThat(event)
                 .containsKeys("id", "info_type", "status").doesNotContainKey("payload"));
         assertThatThrownBy(() -> operations.events("BOGUS")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("FAILED");
