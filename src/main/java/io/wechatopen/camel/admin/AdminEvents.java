@@ -38,7 +38,7 @@ public final class AdminEvents {
     static final int LIST_LIMIT = 500;
 
     private static final Pattern RETRY_PATH = Pattern.compile(".*/admin/events/([A-Za-z0-9-]{1,64})/retry/?");
-    static final Set<String> STATUSES = Set.of(JdbcPushStore.STATUS_RECEIVED, JdbcPushStore.STATUS_PROCESSED,
+    private static final Set<String> STATUSES = Set.of(JdbcPushStore.STATUS_RECEIVED, JdbcPushStore.STATUS_PROCESSED,
             JdbcPushStore.STATUS_FAILED);
 
     private final AdminBearer bearer;
@@ -63,18 +63,26 @@ public final class AdminEvents {
         if (!bearer.admit(exchange)) {
             return;
         }
-        if (!STATUSES.contains(status)) {
-            answer(message, 400, Map.of("error", "status must be one of " + new TreeSet<>(STATUSES)));
+        List<Map<String, Object>> events;
+        try {
+            events = events(status);
+        } catch (IllegalArgumentException e) {
+            answer(message, 400, Map.of("error", e.getMessage()));
             return;
         }
-        answer(message, 200, events(status));
+        answer(message, 200, events);
     }
 
     /**
      * The recorded pushes of every component in {@code status} (at most {@value #LIST_LIMIT} each), as the JSON of
      * {@code GET /admin/events} shows them: never a payload.
+     *
+     * @throws IllegalArgumentException when {@code status} is not RECEIVED, PROCESSED or FAILED
      */
     public List<Map<String, Object>> events(String status) {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("status must be one of " + new TreeSet<>(STATUSES));
+        }
         List<Map<String, Object>> events = new ArrayList<>();
         for (String appid : componentAppids) {
             for (PushStore.EventSummary event : pushes.findByStatus(appid, status, LIST_LIMIT)) {
