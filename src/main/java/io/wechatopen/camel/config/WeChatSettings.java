@@ -20,10 +20,11 @@ import java.util.Set;
  * @param sandbox the built-in simulator
  * @param authorize the authorization flow and authorizer token upkeep
  * @param adminToken {@code wechat.admin.token}: bearer token of the admin endpoints (secret)
+ * @param cluster this instance's part among several on one database
  */
 public record WeChatSettings(List<ComponentSettings> components, ApiSettings api, TokenPolicy tokens,
         CallbackSettings callback, HttpSettings http, StoreSettings store, SandboxSettings sandbox,
-        AuthorizeSettings authorize, String adminToken) {
+        AuthorizeSettings authorize, String adminToken, ClusterSettings cluster) {
 
     /**
      * @throws ConfigurationException naming the first missing or invalid key, or the first development secret
@@ -36,7 +37,7 @@ public record WeChatSettings(List<ComponentSettings> components, ApiSettings api
         WeChatSettings settings = new WeChatSettings(components(source, componentPrefixes), api,
                 TokenPolicy.from(source), CallbackSettings.from(source), http, StoreSettings.from(source),
                 SandboxSettings.from(source, http), AuthorizeSettings.from(source, api),
-                source.required("wechat.admin.token"));
+                source.required("wechat.admin.token"), ClusterSettings.from(source));
         DevelopmentSecrets.refuseUnlessOwnSandbox(settings, componentPrefixes, source);
         return settings;
     }
