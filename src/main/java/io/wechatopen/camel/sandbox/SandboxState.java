@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.wechatopen.camel.config.ComponentSettings;
 
@@ -61,6 +63,7 @@ public final class SandboxState {
     private final Map<String, Long> calls = new TreeMap<>();
     private final Deque<SandboxRequest> requests = new ArrayDeque<>();
     private final Deque<SandboxPushResult> pushResults = new ArrayDeque<>();
+    private final List<Consumer<SandboxRequest>> requestListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param component the credentials the simulated WeChat expects (appid, secret) and pushes for
@@ -279,7 +282,17 @@ public final class SandboxState {
         while (requests.size() > REQUEST_LOG_SIZE) {
             requests.removeFirst();
         }
+        requestListeners.forEach(listener -> listener.accept(request));
         return request;
+    }
+
+    /**
+     * Tells {@code listener} of every API request from now on, in arrival order, beyond the log's
+     * {@link #REQUEST_LOG_SIZE} (tests that count calls per account over many refresh cycles). The listener runs
+     * while the state is locked: it must only record.
+     */
+    public void addRequestListener(Consumer<SandboxRequest> listener) {
+        requestListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** How often {@code api} was called. */

@@ -56,8 +56,16 @@ public final class DetachedSandbox implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the sandbox, pushing to {@code pushUrl}. */
+    /** Starts the sandbox, pushing to {@code pushUrl}, issuing tokens valid for WeChat's 2 h. */
     public static DetachedSandbox start(String pushUrl) throws Exception {
+        return start(pushUrl, Duration.ofHours(2));
+    }
+
+    /**
+     * Starts the sandbox, pushing to {@code pushUrl}, issuing access tokens valid for {@code tokenLifetime}
+     * ({@code wechat.sandbox.token-lifetime}: short values compress refresh cycles into seconds).
+     */
+    public static DetachedSandbox start(String pushUrl, Duration tokenLifetime) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("wechat.component.appid", COMPONENT_APPID);
@@ -74,7 +82,7 @@ public final class DetachedSandbox implements AutoCloseable {
         properties.put("wechat.sandbox.push-url", pushUrl);
         WeChatSettings settings = WeChatSettings.load(
                 new SettingsSource(key -> Optional.ofNullable(properties.get(key)), "DetachedSandbox"));
-        SandboxState state = new SandboxState(settings.component(), Clock.systemUTC());
+        SandboxState state = new SandboxState(settings.component(), Clock.systemUTC(), tokenLifetime);
         DefaultCamelContext context = new DefaultCamelContext();
         context.getCamelContextExtension().setName("detached-sandbox");
         context.addRoutes(new SandboxRoutes(settings, state,
