@@ -26,6 +26,17 @@ public final class JdbcComponentTokenStore implements ComponentTokenStore {
     private static final String INSERT_TOKEN = "INSERT INTO wechat_component (component_appid, access_token,"
             + " access_token_obtained_at, access_token_expires_at, updated_at) VALUES (?, ?, ?, ?, ?)";
 
+    private static final String TAKE_LEASE = "UPDATE wechat_component SET token_lease_holder = ?,"
+            + " token_lease_until = ? WHERE component_appid = ? AND (token_lease_holder IS NULL"
+            + " OR token_lease_until IS NULL OR token_lease_until < ? OR token_lease_holder = ?)";
+    private static final String INSERT_LEASE = "INSERT INTO wechat_component (component_appid, token_lease_holder,"
+            + " token_lease_until, updated_at) VALUES (?, ?, ?, ?)";
+    private static final String SAVE_LEASED_TOKEN = "UPDATE wechat_component SET access_token = ?,"
+            + " access_token_obtained_at = ?, access_token_expires_at = ?, updated_at = ?, token_lease_holder = NULL,"
+            + " token_lease_until = NULL WHERE component_appid = ? AND token_lease_holder = ?";
+    private static final String RELEASE_LEASE = "UPDATE wechat_component SET token_lease_holder = NULL,"
+            + " token_lease_until = NULL WHERE component_appid = ? AND token_lease_holder = ?";
+
     private final DataSource dataSource;
     private final SecretSealer sealer;
     private final Clock clock;
@@ -99,6 +110,62 @@ public final class JdbcComponentTokenStore implements ComponentTokenStore {
                     insert.setLong(3, obtainedAt);
                     insert.setLong(4, expiresAt);
                     insert.setLong(5, now);
+                }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deadlines are compared to the millisecond; a lease whose deadline equals {@code now} still runs.
+     */
+    @Override
+    public boolean tryLease(String componentAppid, String holder, Instant now, Instant until) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(holder, "holder");
+        long nowMillis = now.toEpochMilli();
+        long untilMillis = until.toEpochMilli();
+        long updatedAt = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Taking the component_access_token lease",
+                connection -> JdbcSupport.updateOrInsert(connection, TAKE_LEASE, update -> {
+                    update.setString(1, holder);
+                    update.setLong(2, untilMillis);
+                    update.setString(3, componentAppid);
+                    update.setLong(4, nowMillis);
+                    update.setString(5, holder);
+                }, COMPONENT_EXISTS, exists -> exists.setString(1, componentAppid), INSERT_LEASE, insert -> {
+                    insert.setString(1, componentAppid);
+                    insert.setString(2, holder);
+                    insert.setLong(3, untilMillis);
+                    insert.setLong(4, updatedAt);
+                }));
+    }
+
+    @Override
+    public boolean saveLeasedToken(ComponentAccessToken token, String holder) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(holder, "holder");
+        String appid = token.componentAppid();
+        String sealed = sealer.seal(token.token(), tokenContext(appid));
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Saving the component_access_token",
+                connection -> JdbcSupport.execute(connection, SAVE_LEASED_TOKEN, update -> {
+                    update.setString(1, sealed);
+                    update.setLong(2, token.obtainedAt().toEpochMilli());
+                    update.setLong(3, token.expiresAt().toEpochMilli());
+                    update.setLong(4, now);
+                    update.setString(5, appid);
+                    update.setString(6, holder);
+                }) > 0);
+    }
+
+    @Override
+    public void releaseLease(String componentAppid, String holder) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(holder, "holder");
+        JdbcSupport.inTransaction(dataSource, "Releasing the component_access_token lease",
+                connection -> JdbcSupport.execute(connection, RELEASE_LEASE, update -> {
+                    update.setString(1, componentAppid);
+                    update.setString(2, holder);
                 }));
     }
 }

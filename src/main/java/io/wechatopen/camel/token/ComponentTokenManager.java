@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.ComponentAccessToken;
@@ -31,6 +33,13 @@ import io.wechatopen.camel.store.TicketStore;
  * {@code api_component_token}: callers fail fast with the last error (or get the stored token while it has not
  * expired) until the back-off elapses or a new ticket arrives.
  *
+ * <p>Several instances on one database fetch each token once per cycle: before calling WeChat an instance takes the
+ * component's lease in the database ({@link ComponentTokenStore#tryLease}, holder {@code wechat.cluster.node-id},
+ * for {@code wechat.cluster.lease-duration}) and re-reads the stored token, which another instance may have just
+ * refreshed. While another instance holds the lease, callers wait for its token (polling the store, at most one lease
+ * duration) and the schedule skips. The token WeChat issued is stored as the current one (WeChat's last-issued token
+ * is the valid one) only while the lease is still held, and the lease is released in the same transaction.
+ *
  * <p>Thread-safe. Never logs or throws token, ticket or secret values.
  */
 public final class ComponentTokenManager {
@@ -42,13 +51,16 @@ public final class ComponentTokenManager {
         /** A new token was obtained and stored. */
         REFRESHED,
         /** A previous failure's back-off has not elapsed; nothing was attempted. */
-        BACKING_OFF
+        BACKING_OFF,
+        /** Another instance holds the lease and is fetching the token; nothing was attempted. */
+        HELD_ELSEWHERE
     }
 
     /** The API name under which failures back off. */
     static final String API = "api_component_token";
 
     private static final Logger LOG = LoggerFactory.getLogger(ComponentTokenManager.class);
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
 
     private final Map<String, ComponentSettings> components;
     private final TicketStore tickets;
@@ -58,13 +70,15 @@ public final class ComponentTokenManager {
     private final ComponentHealth health;
     private final Clock clock;
     private final ApiBackoff backoff;
+    private final String nodeId;
+    private final Duration leaseDuration;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Per component, the token WeChat last called invalid (40001/42001/40014): not handed out again. */
     private final Map<String, String> invalidTokens = new ConcurrentHashMap<>();
 
     public ComponentTokenManager(Iterable<ComponentSettings> components, TicketStore tickets,
             ComponentTokenStore tokens, ComponentApiClient api, TokenPolicy policy, ComponentHealth health,
-            ApiBackoff backoff, Clock clock) {
+            ApiBackoff backoff, ClusterSettings cluster, Clock clock) {
         this.components = java.util.stream.StreamSupport.stream(components.spliterator(), false)
                 .collect(Collectors.toUnmodifiableMap(ComponentSettings::appid, Function.identity()));
         this.tickets = tickets;
@@ -73,6 +87,8 @@ public final class ComponentTokenManager {
         this.policy = policy;
         this.health = health;
         this.backoff = backoff;
+        this.nodeId = cluster.nodeId();
+        this.leaseDuration = cluster.leaseDuration();
         this.clock = clock;
     }
 
@@ -93,7 +109,7 @@ public final class ComponentTokenManager {
             return stored.get().token();
         }
         try {
-            return refreshSingleFlight(component, false).token();
+            return refreshSingleFlight(component, false, true).orElseThrow().token();
         } catch (RuntimeException e) {
             Optional<ComponentAccessToken> current = tokens.findToken(componentAppid);
             if (current.isPresent() && usable(current.get(), Duration.ZERO)) {
@@ -124,8 +140,11 @@ public final class ComponentTokenManager {
             return Outcome.BACKING_OFF;
         }
         ComponentAccessToken before = stored.orElse(null);
-        ComponentAccessToken after = refreshSingleFlight(component, ticketArrived);
-        return after.equals(before) ? Outcome.STILL_VALID : Outcome.REFRESHED;
+        Optional<ComponentAccessToken> after = refreshSingleFlight(component, ticketArrived, false);
+        if (after.isEmpty()) {
+            return Outcome.HELD_ELSEWHERE;
+        }
+        return after.get().equals(before) ? Outcome.STILL_VALID : Outcome.REFRESHED;
     }
 
     /**
@@ -167,32 +186,84 @@ public final class ComponentTokenManager {
         }
     }
 
-    private ComponentAccessToken refreshSingleFlight(ComponentSettings component, boolean ticketArrived) {
-        ReentrantLock lock = locks.computeIfAbsent(component.appid(), k -> new ReentrantLock());
+    /**
+     * @param wait whether to wait for the token of another instance that holds the lease (else return empty)
+     * @return the usable or new token; empty when another instance holds the lease and {@code wait} is false
+     * @throws LeaseHeldElsewhereException when another instance held the lease for a whole lease duration
+     */
+    private Optional<ComponentAccessToken> refreshSingleFlight(ComponentSettings component, boolean ticketArrived,
+            boolean wait) {
+        String appid = component.appid();
+        ReentrantLock lock = locks.computeIfAbsent(appid, k -> new ReentrantLock());
         lock.lock();
         try {
-            // Another caller may have refreshed while we waited for the lock.
-            Optional<ComponentAccessToken> stored = tokens.findToken(component.appid());
+            long waitUntil = System.nanoTime() + leaseDuration.toNanos();
+            while (true) {
+                // Another caller or instance may have refreshed while we waited.
+                Optional<ComponentAccessToken> stored = tokens.findToken(appid);
+                if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
+                    return stored;
+                }
+                // A caller that waited while the holder failed fails fast too, unless it brings a ticket that arrived
+                // after that failure (the holder may have asked WeChat for it).
+                if (ticketArrived) {
+                    endBackoffForNewTicket(appid);
+                }
+                backoff.check(appid, API);
+                Instant now = clock.instant();
+                if (tokens.tryLease(appid, nodeId, now, now.plus(leaseDuration))) {
+                    return Optional.of(refreshUnderLease(component));
+                }
+                if (!wait) {
+                    return Optional.empty();
+                }
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    throw new LeaseHeldElsewhereException("component_access_token of " + appid
+                            + " is being fetched by another instance, which has not stored it within "
+                            + leaseDuration);
+                }
+                LockSupport.parkNanos(Math.min(left, pollInterval().toNanos()));
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new LeaseHeldElsewhereException("interrupted while waiting for the component_access_token of "
+                            + appid + " from another instance");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Duration pollInterval() {
+        Duration twentieth = leaseDuration.dividedBy(20);
+        return twentieth.compareTo(MAX_POLL) < 0 ? twentieth : MAX_POLL;
+    }
+
+    /** Holding the lease: re-reads the store, else calls WeChat; the lease is released in every case. */
+    private ComponentAccessToken refreshUnderLease(ComponentSettings component) {
+        String appid = component.appid();
+        boolean released = false;
+        try {
+            // Another instance may have stored a token between our read and our lease.
+            Optional<ComponentAccessToken> stored = tokens.findToken(appid);
             if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
                 return stored.get();
             }
-            // A caller that waited for the lock while the holder failed fails fast too, unless it brings a ticket
-            // that arrived after that failure (the holder may have asked WeChat for it).
-            if (ticketArrived) {
-                endBackoffForNewTicket(component.appid());
-            }
-            backoff.check(component.appid(), API);
             ComponentAccessToken token;
             try {
                 token = refresh(component);
+                released = true;
             } catch (RuntimeException e) {
-                backoff.failed(component.appid(), API, e);
+                backoff.failed(appid, API, e);
                 throw e;
             }
-            backoff.reset(component.appid(), API);
+            backoff.reset(appid, API);
             return token;
         } finally {
-            lock.unlock();
+            if (!released) {
+                tokens.releaseLease(appid, nodeId);
+            }
         }
     }
 
@@ -235,9 +306,15 @@ public final class ComponentTokenManager {
         Instant obtained = clock.instant();
         ComponentAccessToken token = new ComponentAccessToken(appid, response.componentAccessToken(), obtained,
                 obtained.plusSeconds(response.expiresIn()));
-        if (!tokens.saveToken(token)) {
-            // Another instance stored a later-expiring token meanwhile; use that one.
-            token = tokens.findToken(appid).orElse(token);
+        if (!tokens.saveLeasedToken(token, nodeId)) {
+            // Our lease ran out and another instance took it over: the token it fetches supersedes ours.
+            LOG.warn("The component_access_token lease of {} ran out during the call; the token was not stored",
+                    appid);
+            tokens.releaseLease(appid, nodeId);
+            Optional<ComponentAccessToken> stored = tokens.findToken(appid);
+            if (stored.isPresent() && usable(stored.get(), Duration.ZERO)) {
+                token = stored.get();
+            }
         }
         health.recordSuccess(appid, obtained, "api_component_token", "token valid until " + token.expiresAt());
         LOG.info("Obtained component_access_token for {} valid until {}", appid, token.expiresAt());

@@ -146,7 +146,7 @@ public final class WeChatBeans extends ServiceSupport {
         SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
                 mapper);
         this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
-                api, settings.tokens(), health, backoff, clock);
+                api, settings.tokens(), health, backoff, settings.cluster(), clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
                 settings.tokens(), settings.authorize(), listener, metrics, clock);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.wechatopen.camel.api.WeChatApiException;
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.ComponentAccessToken;
@@ -34,7 +35,8 @@ class ComponentTokenManagerTest {
     private final ComponentHealth health = new ComponentHealth();
     private final ComponentTokenManager manager = new ComponentTokenManager(
             List.of(new ComponentSettings(APPID, "secret", "token", "a".repeat(43))), stores, stores, api,
-            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health, new ApiBackoff(clock), clock);
+            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health, new ApiBackoff(clock),
+            new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     private ExecutorService executor;
 
     @AfterEach
