@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
@@ -26,7 +27,8 @@ import io.wechatopen.camel.web.AuthorizationPages;
  * <li>{@code seda:wechat-authorization-event-handle}: processes the stored authorization pushes of every
  * component (one consumer; safe alongside other instances).</li>
  * <li>{@code direct:wechat-authorizer-token-refresh-due}: refreshes every authorizer token within the skew of
- * expiry, with bounded concurrency and a rate limit; skipped while the previous sweep runs, and bounded in time.</li>
+ * expiry, with bounded concurrency and a rate limit, in batches claimed in the database (safe alongside other
+ * instances); skipped while the previous sweep runs, and bounded in time.</li>
  * <li>{@code direct:wechat-authorizer-list-reconcile}: deletes expired authorization states, then compares the
  * store with {@code api_get_authorizer_list}.</li>
  * </ul>
@@ -105,6 +107,10 @@ public final class AuthorizationRoutes extends RouteBuilder {
 
         // A sweep still running when the schedule fires again is skipped, not doubled, and stops taking accounts
         // after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz threads stay free.
+        // Each round claims (leases) one batch of due accounts that no other instance holds, so every instance can
+        // sweep and none refreshes an account another holds; a batch is what the pool works on at once, so claimed
+        // accounts do not wait out their lease in a queue.
+        String claimDue = "claimDueForRefresh(${header.WeChatComponentAppid}, " + settings.refreshConcurrency() + ")";
         from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
                 .routeConfigurationId("wechat-schedule-errors")
                 .filter(method(sweep, "tryStart"))
@@ -112,13 +118,16 @@ public final class AuthorizationRoutes extends RouteBuilder {
                         .setBody(constant(componentAppids))
                         .split(body())
                             .setHeader("WeChatComponentAppid", body())
-                            .setBody(method(tokens, "dueForRefresh(${header.WeChatComponentAppid}, "
-                                    + settings.refreshBatch() + ")"))
-                            .split(body()).parallelProcessing().executorService(refreshPool)
-                                .filter(method(sweep, "inTime"))
-                                    .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
-                                    .to("direct:wechat-authorizer-token-refresh")
+                            .setBody(method(tokens, claimDue))
+                            .loopDoWhile(PredicateBuilder.and(simple("${body.size()} > 0"),
+                                    method(sweep, "inTime")))
+                                .split(body()).parallelProcessing().executorService(refreshPool)
+                                    .filter(method(sweep, "inTime"))
+                                        .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
+                                        .to("direct:wechat-authorizer-token-refresh")
+                                    .end()
                                 .end()
+                                .setBody(method(tokens, claimDue))
                             .end()
                         .end()
                     .endDoTry()

@@ -13,6 +13,11 @@ import io.wechatopen.camel.model.AuthorizerRecord;
  * and refresh tokens are sealed at rest. A refresh token is never overwritten with an empty value and never
  * deleted except when the account withdrew its authorization. Every write is one transaction and increments
  * {@code version}. Status changes carry the time they took effect; an older change never overrides a newer one.
+ *
+ * <p>Several instances on one database: the instance that refreshes an account's access token holds the account's
+ * lease (a holder, {@code wechat.cluster.node-id}, and a deadline); once the deadline has passed any instance may take
+ * it over. Taking, renewing and releasing a lease do not change {@code version}. The back-off after failed refreshes
+ * is kept in the row too, so every instance respects it.
  */
 public interface AuthorizerStore {
 
@@ -58,8 +63,68 @@ public interface AuthorizerStore {
      *
      * @return true when stored; false when the row changed meanwhile (the caller re-reads it)
      */
+    default boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String startedFrom,
+            String accessToken, Instant expiresAt, String refreshToken) {
+        return saveRefreshedToken(componentAppid, authorizerAppid, startedFrom, accessToken, expiresAt, refreshToken,
+                null);
+    }
+
+    /**
+     * As {@link #saveRefreshedToken(String, String, String, String, Instant, String)}, and, when {@code leaseHolder}
+     * is not null, only while {@code leaseHolder} holds the account's lease (even past its deadline, as long as no
+     * other instance took it over); the lease is released in the same transaction. A stored token also ends the
+     * refresh back-off (failures reset).
+     *
+     * @return true when stored; false when the row changed meanwhile or the lease was lost (the caller re-reads)
+     */
     boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String startedFrom, String accessToken,
-            Instant expiresAt, String refreshToken);
+            Instant expiresAt, String refreshToken, String leaseHolder);
+
+    /**
+     * Claims up to {@code limit} accounts due for a refresh, for one sweep of {@code holder}: in one transaction,
+     * selects AUTHORIZED rows that hold a refresh token, whose access token is missing or expires at or before
+     * {@code expiringBefore}, that no one else leases at {@code now} and that are not backing off at {@code now},
+     * skipping rows another transaction has locked (so concurrent claimers get disjoint sets), and leases them to
+     * {@code holder} until {@code leaseUntil}.
+     *
+     * @return the claimed rows, tokens opened, soonest expiry first (missing first); empty when none is due
+     */
+    List<AuthorizerRecord> claimDueForRefresh(String componentAppid, Instant expiringBefore, String holder,
+            Instant now, Instant leaseUntil, int limit);
+
+    /**
+     * Takes the account's lease for {@code holder} until {@code until}, as a compare-and-set: only when no lease is
+     * held, its deadline is before {@code now}, or {@code holder} holds it already (then it is renewed).
+     *
+     * @return true when {@code holder} now holds the lease; false when another holder's lease runs, or no such row
+     */
+    boolean tryLease(String componentAppid, String authorizerAppid, String holder, Instant now, Instant until);
+
+    /** Releases the account's lease if {@code holder} holds it; otherwise changes nothing. */
+    void releaseLease(String componentAppid, String authorizerAppid, String holder);
+
+    /**
+     * The refresh back-off of an account: consecutive failed refreshes, when the next attempt is due, the last
+     * secret-free error.
+     *
+     * @param failures failed refreshes since the last success (at least 1)
+     * @param retryAt when the next refresh may be attempted
+     * @param error the last failure's message, or null
+     */
+    record RefreshBackoff(int failures, Instant retryAt, String error) {
+    }
+
+    /** @return the account's refresh back-off; empty when its last refresh did not fail or the row is missing */
+    Optional<RefreshBackoff> findRefreshBackoff(String componentAppid, String authorizerAppid);
+
+    /**
+     * Records a failed refresh: one more failure, the next attempt not before {@code retryAt}, {@code error} (no
+     * secret) kept; and releases the lease of {@code holder}, in one transaction.
+     *
+     * @return false when no such row
+     */
+    boolean recordRefreshFailure(String componentAppid, String authorizerAppid, String holder, Instant retryAt,
+            String error);
 
     /**
      * Replaces a refresh token WeChat refused (61023) by the one it now gives ({@code api_get_authorizer_info} or

@@ -62,13 +62,32 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
     private static final String LOCK_FOR_RESTORE = "SELECT status, refresh_token, status_changed_at"
             + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
-    private static final String LOCK_FOR_COMPARE = "SELECT status, refresh_token, access_token_expires_at"
-            + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
+    private static final String LOCK_FOR_COMPARE = "SELECT status, refresh_token, access_token_expires_at,"
+            + " lease_holder FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
+    // SKIP LOCKED (PostgreSQL 9.5+, MariaDB 10.6+, MySQL 8, H2 2.2): concurrent sweeps claim disjoint rows instead of
+    // waiting for each other; the lease CAS below guards the rows all the same.
+    private static final String CLAIM_DUE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND status = 'AUTHORIZED' AND refresh_token IS NOT NULL"
+            + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at <= ?)"
+            + " AND (lease_until IS NULL OR lease_until < ?) AND (refresh_retry_at IS NULL OR refresh_retry_at <= ?)"
+            + " ORDER BY CASE WHEN access_token IS NULL OR access_token_expires_at IS NULL THEN 0 ELSE 1 END,"
+            + " COALESCE(access_token_expires_at, 0), authorizer_appid LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String TAKE_LEASE = "UPDATE wechat_authorizer SET lease_holder = ?, lease_until = ?"
+            + " WHERE component_appid = ? AND authorizer_appid = ?"
+            + " AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ? OR lease_holder = ?)";
+    private static final String RELEASE_LEASE = "UPDATE wechat_authorizer SET lease_holder = NULL,"
+            + " lease_until = NULL WHERE component_appid = ? AND authorizer_appid = ? AND lease_holder = ?";
+    private static final String SELECT_BACKOFF = "SELECT refresh_failures, refresh_retry_at, refresh_error"
+            + " FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? AND refresh_failures > 0";
+    private static final String RECORD_FAILURE = "UPDATE wechat_authorizer"
+            + " SET refresh_failures = refresh_failures + 1, refresh_retry_at = ?, refresh_error = ?"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final int MAX_ERROR_LENGTH = 512;
 
     private static final String UPDATE_AUTHORIZATION = "UPDATE wechat_authorizer SET status = 'AUTHORIZED',"
             + " status_changed_at = ?, access_token = ?, access_token_expires_at = ?,"
             + " refresh_token = COALESCE(?, refresh_token), func_info = ?, authorized_at = ?, updated_at = ?,"
-            + " version = version + 1"
+            + " refresh_failures = 0, refresh_retry_at = NULL, refresh_error = NULL, version = version + 1"
             + " WHERE component_appid = ? AND authorizer_appid = ? AND status_changed_at <= ?";
     private static final String INSERT_AUTHORIZATION = "INSERT INTO wechat_authorizer (component_appid,"
             + " authorizer_appid, status, status_changed_at, access_token, access_token_expires_at, refresh_token,"
@@ -82,6 +101,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " code_hash, status, authorizer_appid, claimed_at, completed_at) VALUES (?, ?, 'DONE', ?, ?, ?)";
     private static final String UPDATE_REFRESHED = "UPDATE wechat_authorizer SET access_token = ?,"
             + " access_token_expires_at = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?,"
+            + " refresh_failures = 0, refresh_retry_at = NULL, refresh_error = NULL,"
             + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
     private static final String UPDATE_REPLACED_REFRESH_TOKEN = "UPDATE wechat_authorizer SET refresh_token = ?,"
             + " access_token = NULL, access_token_expires_at = NULL, updated_at = ?, version = version + 1"
@@ -105,6 +125,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " AND status_changed_at <= ?";
     private static final String UPDATE_RESTORED = "UPDATE wechat_authorizer SET status = 'AUTHORIZED',"
             + " status_changed_at = ?, refresh_token = ?, access_token = NULL, access_token_expires_at = NULL,"
+            + " refresh_failures = 0, refresh_retry_at = NULL, refresh_error = NULL,"
             + " updated_at = ?, version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
     private static final String INSERT_RESTORED = "INSERT INTO wechat_authorizer (component_appid,"
             + " authorizer_appid, status, status_changed_at, refresh_token, func_info, info, updated_at, version)"
@@ -312,7 +333,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      */
     @Override
     public boolean saveRefreshedToken(String componentAppid, String authorizerAppid, String startedFrom,
-            String accessToken, Instant expiresAt, String refreshToken) {
+            String accessToken, Instant expiresAt, String refreshToken, String leaseHolder) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(startedFrom, "startedFrom");
@@ -328,16 +349,21 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         return JdbcSupport.inTransaction(dataSource, "Saving a refreshed authorizer_access_token", connection -> {
             Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
             if (locked.isEmpty() || !locked.get().authorizedWith(startedFrom)
-                    || !locked.get().expiresBefore(expiresAt)) {
+                    || !locked.get().expiresBefore(expiresAt)
+                    || leaseHolder != null && !leaseHolder.equals(locked.get().leaseHolder())) {
                 return false;
             }
-            return JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
+            boolean saved = JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
                 update.setString(1, sealedAccess);
                 update.setLong(2, expiresAt.toEpochMilli());
                 JdbcSupport.setNullableString(update, 3, sealedRefresh);
                 update.setLong(4, now);
                 bindKey(update, 5, componentAppid, authorizerAppid);
             }) > 0;
+            if (saved && leaseHolder != null) {
+                release(connection, componentAppid, authorizerAppid, leaseHolder);
+            }
+            return saved;
         });
     }
 
@@ -373,7 +399,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     }
 
     /** The columns a compare-and-set reads under the row lock, the refresh token opened. */
-    private record Locked(boolean authorized, String refreshToken, Long accessTokenExpiresAt) {
+    private record Locked(boolean authorized, String refreshToken, Long accessTokenExpiresAt, String leaseHolder) {
 
         boolean authorizedWith(String expectedRefreshToken) {
             return authorized && Objects.equals(refreshToken, isEmpty(expectedRefreshToken) ? null
@@ -394,7 +420,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                     return new Locked(AuthorizerStatus.AUTHORIZED.name().equals(rs.getString(1)),
                             sealed == null ? null : sealer.open(sealed, refreshTokenContext(componentAppid,
                                     authorizerAppid)),
-                            expires == null ? null : expires.toEpochMilli());
+                            expires == null ? null : expires.toEpochMilli(), rs.getString(4));
                 });
     }
 
@@ -576,6 +602,129 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                 update.setLong(3, now);
                 bindKey(update, 4, componentAppid, authorizerAppid);
             }) > 0;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deadlines are compared to the millisecond: a lease whose deadline equals {@code now} still runs, and so does
+     * a back-off. Rows locked by another transaction are skipped, not waited for.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     * @throws StoreException when the database cannot be written or a stored token cannot be opened; nothing is
+     *         claimed then
+     */
+    @Override
+    public List<AuthorizerRecord> claimDueForRefresh(String componentAppid, Instant expiringBefore, String holder,
+            Instant now, Instant leaseUntil, int limit) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(expiringBefore, "expiringBefore");
+        Objects.requireNonNull(holder, "holder");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        long nowMillis = now.toEpochMilli();
+        return JdbcSupport.inTransaction(dataSource, "Claiming authorizers due for a token refresh", connection -> {
+            List<AuthorizerRecord> due = JdbcSupport.queryList(connection, CLAIM_DUE, s -> {
+                s.setString(1, componentAppid);
+                s.setLong(2, expiringBefore.toEpochMilli());
+                s.setLong(3, nowMillis);
+                s.setLong(4, nowMillis);
+                s.setInt(5, limit);
+            }, this::map);
+            List<AuthorizerRecord> claimed = new ArrayList<>();
+            for (AuthorizerRecord row : due) {
+                if (lease(connection, componentAppid, row.authorizerAppid(), holder, nowMillis,
+                        leaseUntil.toEpochMilli())) {
+                    claimed.add(row);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public boolean tryLease(String componentAppid, String authorizerAppid, String holder, Instant now,
+            Instant until) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(holder, "holder");
+        return JdbcSupport.inTransaction(dataSource, "Taking an authorizer lease", connection -> lease(connection,
+                componentAppid, authorizerAppid, holder, now.toEpochMilli(), until.toEpochMilli()));
+    }
+
+    private static boolean lease(Connection connection, String componentAppid, String authorizerAppid, String holder,
+            long now, long until) throws SQLException {
+        return JdbcSupport.execute(connection, TAKE_LEASE, update -> {
+            update.setString(1, holder);
+            update.setLong(2, until);
+            bindKey(update, 3, componentAppid, authorizerAppid);
+            update.setLong(5, now);
+            update.setString(6, holder);
+        }) > 0;
+    }
+
+    @Override
+    public void releaseLease(String componentAppid, String authorizerAppid, String holder) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(holder, "holder");
+        JdbcSupport.inTransaction(dataSource, "Releasing an authorizer lease",
+                connection -> release(connection, componentAppid, authorizerAppid, holder));
+    }
+
+    private static int release(Connection connection, String componentAppid, String authorizerAppid, String holder)
+            throws SQLException {
+        return JdbcSupport.execute(connection, RELEASE_LEASE, update -> {
+            bindKey(update, 1, componentAppid, authorizerAppid);
+            update.setString(3, holder);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the database cannot be read
+     */
+    @Override
+    public Optional<RefreshBackoff> findRefreshBackoff(String componentAppid, String authorizerAppid) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        return JdbcSupport.read(dataSource, "Reading an authorizer's refresh back-off",
+                connection -> JdbcSupport.queryOne(connection, SELECT_BACKOFF,
+                        s -> bindKey(s, 1, componentAppid, authorizerAppid), rs -> {
+                            Instant retryAt = JdbcSupport.getNullableMillis(rs, 2);
+                            return new RefreshBackoff(rs.getInt(1), retryAt == null ? Instant.EPOCH : retryAt,
+                                    rs.getString(3));
+                        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code error} is cut to {@value #MAX_ERROR_LENGTH} characters. {@code version} does not change.
+     *
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean recordRefreshFailure(String componentAppid, String authorizerAppid, String holder,
+            Instant retryAt, String error) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(retryAt, "retryAt");
+        String kept = error == null || error.length() <= MAX_ERROR_LENGTH ? error
+                : error.substring(0, MAX_ERROR_LENGTH);
+        return JdbcSupport.inTransaction(dataSource, "Recording a failed authorizer refresh", connection -> {
+            boolean recorded = JdbcSupport.execute(connection, RECORD_FAILURE, update -> {
+                update.setLong(1, retryAt.toEpochMilli());
+                JdbcSupport.setNullableString(update, 2, kept);
+                bindKey(update, 3, componentAppid, authorizerAppid);
+            }) > 0;
+            if (holder != null) {
+                release(connection, componentAppid, authorizerAppid, holder);
+            }
+            return recorded;
         });
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -23,11 +24,13 @@ import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
 import io.wechatopen.camel.api.dto.AuthorizerListResponse;
 import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.config.AuthorizeSettings;
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizerStore;
+import io.wechatopen.camel.store.AuthorizerStore.RefreshBackoff;
 import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
 
 /**
@@ -46,6 +49,14 @@ import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
  * during which the sweep skips it and callers fail fast with the last error. 61003 means the account withdrew:
  * UNAUTHORIZED.
  *
+ * <p>Several instances on one database refresh each account once per cycle: every refresh (a sweep's, an on-demand
+ * one, an operator's) holds the account's lease in the database (holder {@code wechat.cluster.node-id}, for
+ * {@code wechat.cluster.lease-duration}), taken after the local lock and before calling WeChat; the sweep claims its
+ * accounts in batches ({@link #claimDueForRefresh}). While another instance holds the lease a caller waits for its
+ * token (re-reading the row, at most one lease duration) instead of calling WeChat. The result is stored only while
+ * the lease is still held, and the lease is released in the same transaction. The back-off after failures is kept in
+ * the row, so every instance respects it.
+ *
  * <p>Thread-safe; never logs or throws token values.
  */
 public final class AuthorizerTokenManager implements AuthorizerTokens {
@@ -55,6 +66,7 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     /** Bounded retries of a compare-and-set that lost to a harmless change (e.g. account facts saved). */
     private static final int MAX_CAS_ROUNDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerTokenManager.class);
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
 
     private final Set<String> componentAppids;
     private final AuthorizerStore store;
@@ -65,16 +77,13 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private final AuthorizationListener listener;
     private final WeChatMetrics metrics;
     private final Clock clock;
+    private final String nodeId;
+    private final Duration leaseDuration;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
-
-    /** A failed refresh of one account: not attempted again before {@code notBefore}. */
-    private record Retry(Instant notBefore, Duration last, String message) {
-    }
 
     public AuthorizerTokenManager(Set<String> componentAppids, AuthorizerStore store, ComponentApiClient api,
             TokenPolicy policy, AuthorizeSettings settings, AuthorizationListener listener, WeChatMetrics metrics,
-            Clock clock) {
+            ClusterSettings cluster, Clock clock) {
         this.componentAppids = Set.copyOf(componentAppids);
         this.store = store;
         this.api = api;
@@ -83,6 +92,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         this.maxRetry = settings.retryMaxBackoff();
         this.listener = listener;
         this.metrics = metrics;
+        this.nodeId = cluster.nodeId();
+        this.leaseDuration = cluster.leaseDuration();
         this.clock = clock;
     }
 
@@ -154,7 +165,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
 
     /**
      * The sweep's work for one account: refreshes when its token is missing or within the skew of expiry, unless
-     * the account is backing off after a failed refresh.
+     * the account is backing off after a failed refresh. The account's lease (claimed by the sweep) is released
+     * afterwards in every case.
      *
      * @return true when a new token was stored
      * @throws AuthorizerUnavailableException when no token can be had
@@ -164,6 +176,9 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         if (record.isEmpty() || record.get().status() != AuthorizerStatus.AUTHORIZED
                 || record.get().accessTokenValidAt(clock.instant(), policy.refreshSkew()).isPresent()
                 || backingOff(componentAppid, authorizerAppid).isPresent()) {
+            if (record.isPresent()) {
+                store.releaseLease(componentAppid, authorizerAppid, nodeId);
+            }
             return false;
         }
         refresh(componentAppid, authorizerAppid);
@@ -189,6 +204,17 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         return store.findDueForRefresh(componentAppid, clock.instant().plus(policy.refreshSkew()), limit);
     }
 
+    /**
+     * Claims for this instance, for one lease duration, at most {@code limit} accounts of a component whose token
+     * needs refreshing now and that no other instance holds and that are not backing off; soonest first. Each is
+     * then handed to {@link #refreshIfDue}, which releases its lease.
+     */
+    public List<AuthorizerRecord> claimDueForRefresh(String componentAppid, int limit) {
+        Instant now = clock.instant();
+        return store.claimDueForRefresh(componentAppid, now.plus(policy.refreshSkew()), nodeId, now,
+                now.plus(leaseDuration), limit);
+    }
+
     private static void requireAuthorized(AuthorizerRecord record) {
         switch (record.status()) {
             case UNAUTHORIZED -> throw new AuthorizerUnavailableException(Reason.UNAUTHORIZED,
@@ -201,9 +227,9 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         }
     }
 
-    private Optional<Retry> backingOff(String componentAppid, String authorizerAppid) {
-        Retry retry = retries.get(key(componentAppid, authorizerAppid));
-        return retry != null && clock.instant().isBefore(retry.notBefore()) ? Optional.of(retry) : Optional.empty();
+    private Optional<RefreshBackoff> backingOff(String componentAppid, String authorizerAppid) {
+        return store.findRefreshBackoff(componentAppid, authorizerAppid)
+                .filter(retry -> clock.instant().isBefore(retry.retryAt()));
     }
 
     private String refresh(String componentAppid, String authorizerAppid) {
@@ -211,49 +237,84 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     private String refresh(String componentAppid, String authorizerAppid, boolean now) {
-        String key = key(componentAppid, authorizerAppid);
-        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        ReentrantLock lock = locks.computeIfAbsent(key(componentAppid, authorizerAppid), k -> new ReentrantLock());
         lock.lock();
         try {
-            // Another caller or instance may have refreshed while we waited.
-            AuthorizerRecord record = current(componentAppid, authorizerAppid);
-            requireAuthorized(record);
-            Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
-            if (valid.isPresent() && !now) {
-                return valid.get();
-            }
-            Optional<Retry> retry = backingOff(componentAppid, authorizerAppid);
-            if (retry.isPresent() && !now) {
-                throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
-                        + authorizerAppid + " is not refreshed before " + retry.get().notBefore()
-                        + " after a failed refresh: " + retry.get().message());
-            }
-            try {
-                String token = refreshWithLadder(record);
-                retries.remove(key);
-                return token;
-            } catch (AuthorizerUnavailableException e) {
-                if (e.getReason() == Reason.UNAVAILABLE) {
-                    backOff(key, e.getMessage());
-                    metrics.authorizerRefresh(RefreshOutcome.FAILED);
-                } else {
-                    retries.remove(key);
+            long waitUntil = System.nanoTime() + leaseDuration.toNanos();
+            while (true) {
+                // Another caller or instance may have refreshed while we waited.
+                AuthorizerRecord record = current(componentAppid, authorizerAppid);
+                requireAuthorized(record);
+                Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
+                if (valid.isPresent() && !now) {
+                    return valid.get();
                 }
-                throw e;
+                Optional<RefreshBackoff> retry = backingOff(componentAppid, authorizerAppid);
+                if (retry.isPresent() && !now) {
+                    throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
+                            + authorizerAppid + " is not refreshed before " + retry.get().retryAt()
+                            + " after a failed refresh: " + retry.get().error());
+                }
+                Instant at = clock.instant();
+                if (store.tryLease(componentAppid, authorizerAppid, nodeId, at, at.plus(leaseDuration))) {
+                    return refreshUnderLease(componentAppid, authorizerAppid, now);
+                }
+                long left = waitUntil - System.nanoTime();
+                if (now || left <= 0) {
+                    throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
+                            + authorizerAppid + " is being refreshed by another instance; try again");
+                }
+                // Another instance refreshes the account: wait for its token rather than ask WeChat twice.
+                LockSupport.parkNanos(Math.min(left, pollInterval().toNanos()));
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid,
+                            "interrupted while waiting for another instance's refresh of " + authorizerAppid);
+                }
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void backOff(String key, String message) {
-        retries.compute(key, (k, previous) -> {
-            Duration next = previous == null ? minRetry : previous.last().multipliedBy(2);
-            if (next.compareTo(maxRetry) > 0) {
-                next = maxRetry;
+    private Duration pollInterval() {
+        Duration twentieth = leaseDuration.dividedBy(20);
+        return twentieth.compareTo(MAX_POLL) < 0 ? twentieth : MAX_POLL;
+    }
+
+    /** Holding the account's lease: re-reads the row, else refreshes; the lease is released in every case. */
+    private String refreshUnderLease(String componentAppid, String authorizerAppid, boolean now) {
+        try {
+            // Another instance may have stored a token between our read and our lease.
+            AuthorizerRecord record = current(componentAppid, authorizerAppid);
+            requireAuthorized(record);
+            Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
+            if (valid.isPresent() && !now) {
+                return valid.get();
             }
-            return new Retry(clock.instant().plus(next), next, message);
-        });
+            try {
+                return refreshWithLadder(record);
+            } catch (AuthorizerUnavailableException e) {
+                if (e.getReason() == Reason.UNAVAILABLE) {
+                    backOff(componentAppid, authorizerAppid, e.getMessage());
+                    metrics.authorizerRefresh(RefreshOutcome.FAILED);
+                }
+                throw e;
+            }
+        } finally {
+            // A no-op when the stored token released it.
+            store.releaseLease(componentAppid, authorizerAppid, nodeId);
+        }
+    }
+
+    private void backOff(String componentAppid, String authorizerAppid, String message) {
+        int failedBefore = store.findRefreshBackoff(componentAppid, authorizerAppid).map(RefreshBackoff::failures)
+                .orElse(0);
+        Duration next = minRetry.multipliedBy(1L << Math.min(failedBefore, 20));
+        if (next.compareTo(maxRetry) > 0) {
+            next = maxRetry;
+        }
+        store.recordRefreshFailure(componentAppid, authorizerAppid, nodeId, clock.instant().plus(next), message);
     }
 
     private String refreshWithLadder(AuthorizerRecord record) {
@@ -379,7 +440,7 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         String returnedRefresh = response.authorizerRefreshToken();
         for (int round = 1; round <= MAX_CAS_ROUNDS; round++) {
             if (store.saveRefreshedToken(record.componentAppid(), record.authorizerAppid(), refreshToken,
-                    response.authorizerAccessToken(), expiresAt, returnedRefresh)) {
+                    response.authorizerAccessToken(), expiresAt, returnedRefresh, nodeId)) {
                 metrics.authorizerRefresh(success);
                 return Optional.of(response.authorizerAccessToken());
             }

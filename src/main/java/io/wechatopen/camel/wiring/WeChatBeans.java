@@ -148,7 +148,7 @@ public final class WeChatBeans extends ServiceSupport {
         this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
                 api, settings.tokens(), health, backoff, settings.cluster(), clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
-                settings.tokens(), settings.authorize(), listener, metrics, clock);
+                settings.tokens(), settings.authorize(), listener, metrics, settings.cluster(), clock);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,
                 staleClaim(settings.api()), clock);
         this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import io.wechatopen.camel.AuthorizerUnavailableException;
 import io.wechatopen.camel.AuthorizerUnavailableException.Reason;
 import io.wechatopen.camel.config.AuthorizeSettings;
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizationChange;
@@ -79,7 +80,7 @@ class NothingLostUnderFaultsTest {
                 Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), 10, 100);
         tokens = new AuthorizerTokenManager(Set.of(COMPONENT), authorizers, wechat,
                 new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), settings, changes::add,
-                WeChatMetrics.NONE, clock);
+                WeChatMetrics.NONE, new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     }
 
     // --- item 1: a used auth code never loses its authorization
