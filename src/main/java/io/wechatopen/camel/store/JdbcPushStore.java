@@ -71,21 +71,31 @@ public final class JdbcPushStore implements PushStore {
             + " AND next_attempt_at <= ? AND info_type IN ('" + InfoType.AUTHORIZED + "', '"
             + InfoType.UPDATE_AUTHORIZED + "', '"
             + InfoType.UNAUTHORIZED + "') ORDER BY create_time, received_at, id LIMIT ?";
+    // SKIP LOCKED (PostgreSQL, MariaDB 10.6+, H2 2.2): concurrent claimers take disjoint rows instead of waiting.
+    private static final String CLAIM_UNPROCESSED = "SELECT id, info_type, create_time, payload, attempts"
+            + " FROM wechat_authorization_event WHERE component_appid = ? AND status = 'RECEIVED'"
+            + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND info_type IN ('"
+            + InfoType.AUTHORIZED + "', '" + InfoType.UPDATE_AUTHORIZED + "', '" + InfoType.UNAUTHORIZED
+            + "') ORDER BY create_time, received_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String TAKE_LEASE = "UPDATE wechat_authorization_event SET lease_holder = ?,"
+            + " lease_until = ? WHERE id = ? AND status = 'RECEIVED' AND (lease_until IS NULL OR lease_until < ?)";
     private static final String MARK_PROCESSED = "UPDATE wechat_authorization_event SET status = 'PROCESSED',"
-            + " processed_at = ? WHERE id = ? AND status = 'RECEIVED'";
+            + " processed_at = ?, lease_holder = NULL, lease_until = NULL WHERE id = ? AND status = 'RECEIVED'";
     // status and processed_at are assigned before attempts: MySQL/MariaDB evaluate SET left to right with the new
     // values, PostgreSQL and H2 with the old ones; in this order both read the old attempts.
     private static final String MARK_FAILED = "UPDATE wechat_authorization_event"
             + " SET status = CASE WHEN attempts + 1 >= ? THEN 'FAILED' ELSE status END,"
             + " processed_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE processed_at END,"
-            + " last_error = ?, next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
+            + " last_error = ?, next_attempt_at = ?, attempts = attempts + 1, lease_holder = NULL, lease_until = NULL"
+            + " WHERE id = ? AND status = 'RECEIVED'";
     private static final String MARK_UNREADABLE = "UPDATE wechat_authorization_event SET status = 'FAILED',"
-            + " processed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'RECEIVED'";
+            + " processed_at = ?, last_error = ?, attempts = attempts + 1, lease_holder = NULL, lease_until = NULL"
+            + " WHERE id = ? AND status = 'RECEIVED'";
     private static final String SELECT_BY_STATUS = "SELECT id, component_appid, info_type, authorizer_appid,"
             + " create_time, status, attempts, last_error FROM wechat_authorization_event"
             + " WHERE component_appid = ? AND status = ? ORDER BY create_time, received_at, id LIMIT ?";
     private static final String RETRY_FAILED = "UPDATE wechat_authorization_event SET status = 'RECEIVED',"
-            + " attempts = 0, next_attempt_at = ?, processed_at = NULL"
+            + " attempts = 0, next_attempt_at = ?, processed_at = NULL, lease_holder = NULL, lease_until = NULL"
             + " WHERE id = ? AND component_appid = ? AND status = 'FAILED'";
     private static final String EVENT_EXISTS = "SELECT 1 FROM wechat_authorization_event"
             + " WHERE id = ? AND component_appid = ?";
@@ -272,6 +282,53 @@ public final class JdbcPushStore implements PushStore {
                     statement.setInt(3, limit);
                 }, rs -> new SealedEvent(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                         rs.getInt(5))));
+        return opened(componentAppid, rows);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Due and lease deadlines are compared with this store's clock, to the millisecond. Payloads are opened as in
+     * {@link #findUnprocessed}, after the claim is committed; an unreadable one is marked FAILED and left out.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     * @throws StoreException when the database cannot be read or written; nothing is claimed then
+     */
+    @Override
+    public List<StoredEvent> claimUnprocessed(String componentAppid, String holder, Instant leaseUntil, int limit) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        long now = clock.millis();
+        List<SealedEvent> rows = JdbcSupport.inTransaction(dataSource, "Claiming unprocessed authorization pushes",
+                connection -> {
+                    List<SealedEvent> due = JdbcSupport.queryList(connection, CLAIM_UNPROCESSED, statement -> {
+                        statement.setString(1, componentAppid);
+                        statement.setLong(2, now);
+                        statement.setLong(3, now);
+                        statement.setInt(4, limit);
+                    }, rs -> new SealedEvent(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getInt(5)));
+                    List<SealedEvent> claimed = new ArrayList<>();
+                    for (SealedEvent row : due) {
+                        if (JdbcSupport.execute(connection, TAKE_LEASE, update -> {
+                            update.setString(1, holder);
+                            update.setLong(2, leaseUntil.toEpochMilli());
+                            update.setString(3, row.id());
+                            update.setLong(4, now);
+                        }) > 0) {
+                            claimed.add(row);
+                        }
+                    }
+                    return claimed;
+                });
+        return opened(componentAppid, rows);
+    }
+
+    private List<StoredEvent> opened(String componentAppid, List<SealedEvent> rows) {
         List<StoredEvent> events = new ArrayList<>();
         for (SealedEvent row : rows) {
             Map<String, String> fields;

@@ -80,11 +80,23 @@ public interface PushStore {
      */
     List<StoredEvent> findUnprocessed(String componentAppid, int limit);
 
+    /**
+     * As {@link #findUnprocessed}, for one of several instances: in one transaction, takes only the due pushes that
+     * no other instance leases now (skipping rows another transaction has locked, so concurrent claimers get
+     * disjoint sets) and leases them to {@code holder} until {@code leaseUntil}. The lease ends with
+     * {@link #markProcessed} or {@link #markFailed}; the pushes of an instance that died are claimable again once
+     * their lease's deadline has passed.
+     *
+     * @return at most {@code limit} events, oldest CreateTime first
+     */
+    List<StoredEvent> claimUnprocessed(String componentAppid, String holder, Instant leaseUntil, int limit);
+
     /** Status PROCESSED. @return false when the event was already processed (by another instance) */
     boolean markProcessed(String eventId, Instant at);
 
     /**
-     * Records a failed processing attempt ({@code error} is a secret-free message); after {@code maxAttempts}
+     * Records a failed processing attempt ({@code error} is a secret-free message) and ends its lease; after
+     * {@code maxAttempts}
      * the status becomes FAILED and the event is no longer returned by {@link #findUnprocessed}; before that the
      * next attempt is due at {@code nextAttemptAt}.
      */

@@ -8,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.ComponentPush;
@@ -24,8 +25,10 @@ import io.wechatopen.camel.store.PushStore;
  * database) is retried after an exponential back-off ({@link #FIRST_RETRY} doubling up to {@link #MAX_RETRY}), up
  * to {@value #MAX_ATTEMPTS} attempts, i.e. for hours; a definitive one (WeChat refused the code, the push lacks a
  * field) marks the event FAILED at once, and so does a payload that cannot be read (see
- * {@link PushStore#findUnprocessed}). An operator can retry FAILED events. Safe to run on several instances at once
- * (exchanges are claimed per code, status changes carry the push's CreateTime).
+ * {@link PushStore#findUnprocessed}). An operator can retry FAILED events. Safe to run on several instances at once:
+ * each instance claims the pushes it processes with a lease in the database ({@link PushStore#claimUnprocessed}), so
+ * no push is processed by two at once and a dead instance's pushes are taken over after the lease's deadline;
+ * exchanges are claimed per code, and status changes carry the push's CreateTime.
  */
 public final class AuthorizationEventProcessor {
 
@@ -34,31 +37,47 @@ public final class AuthorizationEventProcessor {
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration MAX_RETRY = Duration.ofMinutes(10);
     private static final int BATCH = 100;
+    /** Pushes claimed at a time: small, so a claimed push does not wait out its lease behind slow exchanges. */
+    private static final int CLAIM = 10;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationEventProcessor.class);
 
     private final PushStore pushes;
     private final AuthorizerStore authorizers;
     private final AuthorizationExchanger exchanger;
     private final AuthorizationListener listener;
+    private final ClusterSettings cluster;
     private final Clock clock;
 
     public AuthorizationEventProcessor(PushStore pushes, AuthorizerStore authorizers, AuthorizationExchanger exchanger,
-            AuthorizationListener listener, Clock clock) {
+            AuthorizationListener listener, ClusterSettings cluster, Clock clock) {
         this.pushes = pushes;
         this.authorizers = authorizers;
         this.exchanger = exchanger;
         this.listener = listener;
+        this.cluster = cluster;
         this.clock = clock;
     }
 
     /**
-     * Processes the pending authorization pushes of a component, oldest first.
+     * Processes the pending authorization pushes of a component that no other instance holds, oldest first, at most
+     * {@value #BATCH} per call.
      *
      * @return how many were processed successfully
      */
     public int processPending(String componentAppid) {
         int done = 0;
-        List<StoredEvent> events = pushes.findUnprocessed(componentAppid, BATCH);
+        int claimed = 0;
+        List<StoredEvent> events;
+        while (claimed < BATCH && !(events = pushes.claimUnprocessed(componentAppid, cluster.nodeId(),
+                clock.instant().plus(cluster.leaseDuration()), Math.min(CLAIM, BATCH - claimed))).isEmpty()) {
+            claimed += events.size();
+            done += process(events);
+        }
+        return done;
+    }
+
+    private int process(List<StoredEvent> events) {
+        int done = 0;
         for (StoredEvent event : events) {
             try {
                 process(event.push());

@@ -153,7 +153,7 @@ public final class WeChatBeans extends ServiceSupport {
                 staleClaim(settings.api()), clock);
         this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
-                listener, clock);
+                listener, settings.cluster(), clock);
         ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);

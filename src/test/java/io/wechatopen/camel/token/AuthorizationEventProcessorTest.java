@@ -31,6 +31,7 @@ import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
 import io.wechatopen.camel.api.dto.ComponentTokenResponse;
 import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
 import io.wechatopen.camel.api.dto.QueryAuthResponse;
+import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
@@ -85,7 +86,8 @@ class AuthorizationEventProcessorTest {
         queryAuthCalls.set(0);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(new ScriptedApi(), authorizers,
                 new JdbcAuthorizationCodeStore(dataSource), changes::add, Duration.ofMinutes(2), clock);
-        processor = new AuthorizationEventProcessor(pushes, authorizers, exchanger, changes::add, clock);
+        processor = new AuthorizationEventProcessor(pushes, authorizers, exchanger, changes::add,
+                new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     }
 
     @Test
