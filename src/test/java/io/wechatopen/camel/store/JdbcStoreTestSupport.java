@@ -1571,6 +1571,191 @@ abstract class JdbcStoreTestSupport {
         assertThat(pushStore.findUnprocessed(COMPONENT_APPID, 10)).isEmpty();
     }
 
+    // --- leases of several instances on one database (issue 8)
+
+    @Test
+    void tryLeaseWhenAnotherHolderLeasesUntilLaterThenRefusedUntilDeadlinePassedThenTakenOver() {
+        Instant now = T0;
+
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-a", now, now.plusSeconds(30))).isTrue();
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-b", now.plusSeconds(30), now.plusSeconds(60)))
+                .as("a lease runs up to and including its deadline").isFalse();
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-a", now.plusSeconds(10), now.plusSeconds(40)))
+                .as("renewed by its holder").isTrue();
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-b", now.plusSeconds(41), now.plusSeconds(71)))
+                .as("taken over after the deadline").isTrue();
+        assertThat(rawString("SELECT token_lease_holder FROM wechat_component WHERE component_appid = ?",
+                COMPONENT_APPID)).isEqualTo("node-b");
+    }
+
+    @Test
+    void saveLeasedTokenWhenHeldThenStoredEvenIfItExpiresEarlierAndLeaseReleased() {
+        tokenStore.saveToken(token("token-old", T0.plusSeconds(7200)));
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-a", T0, T0.plusSeconds(30))).isTrue();
+
+        // The token WeChat issued last is the valid one, whatever the local expiries (issue 8: the 40001 bug).
+        assertThat(tokenStore.saveLeasedToken(token("token-new", T0.plusSeconds(3600)), "node-a")).isTrue();
+
+        assertThat(tokenStore.findToken(COMPONENT_APPID)).get().returns("token-new", ComponentAccessToken::token);
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-b", T0, T0.plusSeconds(30))).isTrue();
+    }
+
+    @Test
+    void saveLeasedTokenWhenLeaseTakenOverThenRefusedAndNothingChanged() {
+        tokenStore.saveToken(token("token-held", T0.plusSeconds(7200)));
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-a", T0, T0.plusSeconds(30))).isTrue();
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-b", T0.plusSeconds(31), T0.plusSeconds(61))).isTrue();
+
+        assertThat(tokenStore.saveLeasedToken(token("token-late", T0.plusSeconds(9000)), "node-a")).isFalse();
+        tokenStore.releaseLease(COMPONENT_APPID, "node-a");
+
+        assertThat(tokenStore.findToken(COMPONENT_APPID)).get().returns("token-held", ComponentAccessToken::token);
+        assertThat(tokenStore.tryLease(COMPONENT_APPID, "node-c", T0.plusSeconds(40), T0.plusSeconds(70)))
+                .as("node-a's release left node-b's lease").isFalse();
+    }
+
+    @Test
+    void tryLeaseWhenNoComponentRowThenRowCreatedWithLease() {
+        assertThat(tokenStore.tryLease(OTHER_APPID, "node-a", T0, T0.plusSeconds(30))).isTrue();
+
+        assertThat(tokenStore.findToken(OTHER_APPID)).isEmpty();
+        assertThat(tokenStore.tryLease(OTHER_APPID, "node-b", T0, T0.plusSeconds(30))).isFalse();
+    }
+
+    @Test
+    void claimDueForRefreshWhenClaimedThenLeasedAndNotClaimedByOthersUntilDeadline() {
+        for (int i = 0; i < 6; i++) {
+            saveAuthorization("wxlease" + i, "access", T0.plusSeconds(60L * i), "refresh");
+        }
+        saveAuthorization("wxlater", "access", T0.plusSeconds(7200), "refresh");
+        Instant expiringBefore = T0.plusSeconds(600);
+
+        List<AuthorizerRecord> first = authorizerStore.claimDueForRefresh(COMPONENT_APPID, expiringBefore, "node-a",
+                T0, T0.plusSeconds(30), 4);
+        List<AuthorizerRecord> second = authorizerStore.claimDueForRefresh(COMPONENT_APPID, expiringBefore, "node-b",
+                T0, T0.plusSeconds(30), 4);
+
+        assertThat(first).extracting(AuthorizerRecord::authorizerAppid).containsExactly("wxlease0", "wxlease1",
+                "wxlease2", "wxlease3");
+        assertThat(first.get(0).refreshToken()).isEqualTo("refresh");
+        assertThat(second).extracting(AuthorizerRecord::authorizerAppid).containsExactly("wxlease4", "wxlease5");
+        assertThat(rawAuthorizer("lease_holder", "wxlease0")).isEqualTo("node-a");
+        assertThat(rawAuthorizer("lease_until", "wxlease0")).isEqualTo(String.valueOf(T0.plusSeconds(30)
+                .toEpochMilli()));
+        assertThat(authorizerStore.claimDueForRefresh(COMPONENT_APPID, expiringBefore, "node-b", T0.plusSeconds(30),
+                T0.plusSeconds(60), 10)).as("leases run up to their deadline").isEmpty();
+        // node-a died: its accounts are claimed by another instance once the deadline has passed.
+        assertThat(authorizerStore.claimDueForRefresh(COMPONENT_APPID, expiringBefore, "node-c", T0.plusSeconds(31),
+                T0.plusSeconds(61), 10)).extracting(AuthorizerRecord::authorizerAppid)
+                        .containsExactly("wxlease0", "wxlease1", "wxlease2", "wxlease3", "wxlease4", "wxlease5");
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxlease0")).get().returns(1L, AuthorizerRecord::version);
+    }
+
+    @Test
+    void claimDueForRefreshWhenManyConcurrentClaimersThenEveryDueAccountClaimedExactlyOnce() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            saveAuthorization(String.format("wxrace%02d", i), null, null, "refresh");
+        }
+
+        List<List<String>> claims = concurrently(4, n -> {
+            List<String> mine = new ArrayList<>();
+            List<AuthorizerRecord> batch;
+            while (!(batch = authorizerStore.claimDueForRefresh(COMPONENT_APPID, T0, "node-" + n, T0,
+                    T0.plusSeconds(30), 3)).isEmpty()) {
+                batch.forEach(r -> mine.add(r.authorizerAppid()));
+            }
+            return mine;
+        });
+
+        List<String> all = claims.stream().flatMap(List::stream).toList();
+        assertThat(all).hasSize(50).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void claimDueForRefreshWhenBackingOffThenSkippedUntilRetryAt() {
+        saveAuthorization("wxfail", null, null, "refresh");
+        assertThat(authorizerStore.findRefreshBackoff(COMPONENT_APPID, "wxfail")).isEmpty();
+        assertThat(authorizerStore.claimDueForRefresh(COMPONENT_APPID, T0, "node-a", T0, T0.plusSeconds(30), 10))
+                .hasSize(1);
+
+        assertThat(authorizerStore.recordRefreshFailure(COMPONENT_APPID, "wxfail", "node-a", T0.plusSeconds(60),
+                "api_authorizer_token for wxfail failed: timeout")).isTrue();
+        assertThat(authorizerStore.recordRefreshFailure(COMPONENT_APPID, "wxfail", "node-a", T0.plusSeconds(120),
+                "again")).isTrue();
+
+        assertThat(authorizerStore.findRefreshBackoff(COMPONENT_APPID, "wxfail"))
+                .contains(new AuthorizerStore.RefreshBackoff(2, T0.plusSeconds(120), "again"));
+        assertThat(rawAuthorizer("lease_holder", "wxfail")).as("released").isNull();
+        assertThat(authorizerStore.claimDueForRefresh(COMPONENT_APPID, T0, "node-b", T0.plusSeconds(119),
+                T0.plusSeconds(149), 10)).isEmpty();
+        assertThat(authorizerStore.claimDueForRefresh(COMPONENT_APPID, T0, "node-b", T0.plusSeconds(121),
+                T0.plusSeconds(151), 10)).hasSize(1);
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxfail", "refresh", "access-new",
+                T0.plusSeconds(7200), null, "node-b")).isTrue();
+        assertThat(authorizerStore.findRefreshBackoff(COMPONENT_APPID, "wxfail")).as("reset by a success").isEmpty();
+    }
+
+    @Test
+    void saveRefreshedTokenWhenLeaseHeldThenStoredAndReleasedWhenLostThenRefused() {
+        saveAuthorization("wxheld", "access-1", T0, "refresh");
+        saveAuthorization("wxlost", "access-1", T0, "refresh");
+        assertThat(authorizerStore.tryLease(COMPONENT_APPID, "wxheld", "node-a", T0, T0.plusSeconds(30))).isTrue();
+        assertThat(authorizerStore.tryLease(COMPONENT_APPID, "wxlost", "node-a", T0, T0.plusSeconds(30))).isTrue();
+        assertThat(authorizerStore.tryLease(COMPONENT_APPID, "wxlost", "node-b", T0.plusSeconds(10),
+                T0.plusSeconds(40))).isFalse();
+        assertThat(authorizerStore.tryLease(COMPONENT_APPID, "wxlost", "node-b", T0.plusSeconds(31),
+                T0.plusSeconds(61))).isTrue();
+
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxheld", "refresh", "access-2",
+                T0.plusSeconds(7200), null, "node-a")).isTrue();
+        assertThat(authorizerStore.saveRefreshedToken(COMPONENT_APPID, "wxlost", "refresh", "access-2",
+                T0.plusSeconds(7200), null, "node-a")).isFalse();
+
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxheld")).get()
+                .returns("access-2", AuthorizerRecord::accessToken);
+        assertThat(rawAuthorizer("lease_holder", "wxheld")).isNull();
+        assertThat(authorizerStore.find(COMPONENT_APPID, "wxlost")).get()
+                .returns("access-1", AuthorizerRecord::accessToken);
+        assertThat(rawAuthorizer("lease_holder", "wxlost")).isEqualTo("node-b");
+        authorizerStore.releaseLease(COMPONENT_APPID, "wxlost", "node-a");
+        assertThat(rawAuthorizer("lease_holder", "wxlost")).isEqualTo("node-b");
+        authorizerStore.releaseLease(COMPONENT_APPID, "wxlost", "node-b");
+        assertThat(rawAuthorizer("lease_holder", "wxlost")).isNull();
+    }
+
+    @Test
+    void claimUnprocessedWhenClaimedThenOthersGetTheRestAndDeadLeasesAreTakenOver() {
+        for (int i = 0; i < 3; i++) {
+            pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa" + i, "code-" + i,
+                    T0.plusSeconds(i), T0.plusSeconds(i)));
+        }
+        Instant now = CLOCK.instant();
+
+        List<StoredEvent> first = pushStore.claimUnprocessed(COMPONENT_APPID, "node-a", now.plusSeconds(30), 2);
+        List<StoredEvent> second = pushStore.claimUnprocessed(COMPONENT_APPID, "node-b", now.plusSeconds(30), 10);
+
+        assertThat(first).extracting(e -> e.push().field("AuthorizationCode").orElseThrow()).containsExactly("code-0",
+                "code-1");
+        assertThat(second).extracting(e -> e.push().field("AuthorizationCode").orElseThrow())
+                .containsExactly("code-2");
+        assertThat(pushStore.claimUnprocessed(COMPONENT_APPID, "node-c", now.plusSeconds(30), 10)).isEmpty();
+        assertThat(pushStore.markProcessed(second.get(0).id(), now)).isTrue();
+        pushStore.markFailed(first.get(1).id(), now, "timeout", 24, now);
+        assertThat(pushStore.claimUnprocessed(COMPONENT_APPID, "node-c", now.plusSeconds(30), 10))
+                .as("a failed attempt ends the lease").extracting(StoredEvent::id).containsExactly(first.get(1).id());
+    }
+
+    @Test
+    void claimUnprocessedWhenLeaseDeadlinePassedThenTakenOver() {
+        pushStore.record(authorizationPush(COMPONENT_APPID, InfoType.AUTHORIZED, "wxa1", "code-1", T0, T0));
+        Instant now = CLOCK.instant();
+        // The instance that claimed it died; its lease ended a millisecond ago.
+        assertThat(pushStore.claimUnprocessed(COMPONENT_APPID, "node-dead", now.minusMillis(1), 10)).hasSize(1);
+
+        assertThat(pushStore.claimUnprocessed(COMPONENT_APPID, "node-b", now.plusSeconds(30), 10)).hasSize(1);
+        assertThat(pushStore.claimUnprocessed(COMPONENT_APPID, "node-c", now.plusSeconds(30), 10)).isEmpty();
+    }
+
     // --- helpers
 
     private static ReceivedPush withBodyHash(ReceivedPush push, String bodyHash) {
