@@ -1,0 +1,417 @@
+package io.wechatopen.camel.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.wechatopen.camel.AuthorizerUnavailableException;
+import io.wechatopen.camel.api.ComponentApiClient;
+import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
+import io.wechatopen.camel.api.dto.AuthorizerListResponse;
+import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
+import io.wechatopen.camel.api.dto.ComponentTokenResponse;
+import io.wechatopen.camel.api.dto.PreAuthCodeResponse;
+import io.wechatopen.camel.api.dto.QueryAuthResponse;
+import io.wechatopen.camel.config.AuthorizeSettings;
+import io.wechatopen.camel.config.ClusterSettings;
+import io.wechatopen.camel.config.ComponentSettings;
+import io.wechatopen.camel.config.TokenPolicy;
+import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizerRecord;
+import io.wechatopen.camel.model.ComponentAccessToken;
+import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.store.ComponentTokenStore;
+import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcComponentTokenStore;
+import io.wechatopen.camel.store.SecretSealer;
+import io.wechatopen.camel.store.TestDatabases;
+import io.wechatopen.camel.store.TestDatabases.Vendor;
+import io.wechatopen.camel.support.MutableClock;
+
+/**
+ * Issue 8, part 2: two instances ("nodes" with their own managers, stores and node ids) on one real database and one
+ * fake WeChat. Each token is fetched once per cycle however the two meet: at the same instant, while the other is
+ * calling WeChat, or sweeping the same accounts. Run once per database by a concrete subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TwoInstancesTestSupport {
+
+    private static final String COMPONENT = "wx0123456789abcdef";
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+    private static final Duration LEASE = Duration.ofSeconds(10);
+    private static final TokenPolicy POLICY = new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12));
+    private static final int CONCURRENCY = 5;
+
+    private TestDatabases.PerClass database;
+    private TestDatabases.Db db;
+    private MutableClock clock;
+    private SecretSealer sealer;
+    private ExecutorService executor;
+
+    abstract Vendor vendor();
+
+    @BeforeAll
+    void openDatabase() {
+        database = TestDatabases.perClass(vendor());
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        database.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        db = database.db();
+        db.deleteAllRows();
+        clock = new MutableClock(T0);
+        sealer = SecretSealer.fromKeys(TestDatabases.TEST_KEY);
+        executor = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void stopExecutor() throws InterruptedException {
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    // --- the component token
+
+    @Test
+    void componentTokenWhenBothFindItDueAtTheSameInstantThenOneWeChatCallAndBothGetThatToken() throws Exception {
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        CountDownLatch leaseRefused = new CountDownLatch(1);
+        // WeChat answers the first caller only once the other has found the lease taken: both found the token due.
+        api.beforeAnswer = () -> awaitLatch(leaseRefused);
+        ComponentTokenManager a = componentManager("node-a", tickets, api, leaseRefused);
+        ComponentTokenManager b = componentManager("node-b", tickets, api, leaseRefused);
+        CyclicBarrier together = new CyclicBarrier(2);
+
+        Future<String> fromA = executor.submit(() -> {
+            together.await();
+            return a.accessToken(COMPONENT);
+        });
+        Future<String> fromB = executor.submit(() -> {
+            together.await();
+            return b.accessToken(COMPONENT);
+        });
+
+        assertThat(fromA.get(30, TimeUnit.SECONDS)).isEqualTo("token-1");
+        assertThat(fromB.get(30, TimeUnit.SECONDS)).isEqualTo("token-1");
+        assertThat(api.tokenCalls).hasValue(1);
+        assertThat(jdbcTokens().findToken(COMPONENT)).get().returns("token-1", ComponentAccessToken::token);
+    }
+
+    @Test
+    void componentTokenWhenAnotherInstanceHoldsTheLeaseThenScheduleSkipsAndTakesOverOnlyAfterItsDeadline() {
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        // node-dead took the lease and died before calling WeChat.
+        assertThat(jdbcTokens().tryLease(COMPONENT, "node-dead", T0, T0.plus(LEASE))).isTrue();
+
+        assertThat(a.ensureFresh(COMPONENT, false)).isEqualTo(ComponentTokenManager.Outcome.HELD_ELSEWHERE);
+        assertThat(api.tokenCalls).hasValue(0);
+
+        clock.advance(LEASE.plusMillis(1));
+        assertThat(a.ensureFresh(COMPONENT, false)).isEqualTo(ComponentTokenManager.Outcome.REFRESHED);
+        assertThat(api.tokenCalls).hasValue(1);
+    }
+
+    @Test
+    void componentTokenWhenWeChatIssuesATokenExpiringEarlierThanTheStoredOneThenTheNewOneIsCurrent() {
+        // Issue 8: the token WeChat issued last is the valid one; keeping the later local expiry caused 40001.
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
+        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        a.reportInvalid(COMPONENT, "token-old");
+        api.answerNext(() -> new ComponentTokenResponse("token-new", 3600));
+
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-new");
+        assertThat(jdbcTokens().findToken(COMPONENT)).get().returns("token-new", ComponentAccessToken::token);
+    }
+
+    // --- authorizer tokens
+
+    @Test
+    void sweepWhenTwoInstancesSweepFiftyDueAccountsConcurrentlyThenEachRefreshedExactlyOnce() throws Exception {
+        FaultyWeChat wechat = new FaultyWeChat();
+        List<String> accounts = dueAccounts(wechat, 50);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        CyclicBarrier together = new CyclicBarrier(2);
+
+        Future<Integer> sweptByA = executor.submit(() -> {
+            together.await();
+            return sweep(a);
+        });
+        Future<Integer> sweptByB = executor.submit(() -> {
+            together.await();
+            return sweep(b);
+        });
+
+        assertThat(sweptByA.get(60, TimeUnit.SECONDS) + sweptByB.get(60, TimeUnit.SECONDS)).isEqualTo(50);
+        assertThat(counted.refreshes).hasSize(50).allSatisfy((account, n) -> assertThat(n.get()).as(account).isOne());
+        JdbcAuthorizerStore store = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
+        for (String account : accounts) {
+            assertThat(store.find(COMPONENT, account)).get().as(account)
+                    .satisfies(
+                            r -> assertThat(r.accessTokenValidAt(clock.instant(), POLICY.refreshSkew())).isPresent());
+        }
+        assertThat(store.findDueForRefresh(COMPONENT, clock.instant().plus(POLICY.refreshSkew()), 100)).isEmpty();
+    }
+
+    @Test
+    void accessTokenWhenAnotherInstanceIsRefreshingTheAccountThenWaitsForItsTokenInsteadOfCallingWeChat()
+            throws Exception {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        wechat.holdRefreshReply = new CountDownLatch(1);
+        wechat.refreshWorkDone = new CountDownLatch(1);
+
+        CompletableFuture<String> fromB = CompletableFuture.supplyAsync(() -> b.accessToken(COMPONENT, account),
+                executor);
+        assertThat(wechat.refreshWorkDone.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> fromA = CompletableFuture.supplyAsync(() -> a.accessToken(COMPONENT, account),
+                executor);
+        // node-a finds the lease held and waits; WeChat then answers node-b.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !fromA.isDone());
+        wechat.holdRefreshReply.countDown();
+
+        String token = fromB.get(30, TimeUnit.SECONDS);
+        assertThat(fromA.get(30, TimeUnit.SECONDS)).isEqualTo(token);
+        assertThat(counted.refreshes.get(account)).hasValue(1);
+    }
+
+    @Test
+    void sweepWhenAnInstanceDiedHoldingClaimsThenTheOtherRefreshesThemAfterTheDeadlineOnly() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        List<String> accounts = dueAccounts(wechat, 6);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager dead = authorizerManager("node-dead", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        List<AuthorizerRecord> claimedByDead = dead.claimDueForRefresh(COMPONENT, 4);
+        assertThat(claimedByDead).hasSize(4);
+
+        assertThat(sweep(b)).as("the accounts nobody holds").isEqualTo(2);
+        clock.advance(LEASE.plusMillis(1));
+        assertThat(sweep(b)).as("the dead instance's accounts, after its lease").isEqualTo(4);
+
+        assertThat(counted.refreshes).hasSize(6).allSatisfy((account, n) -> assertThat(n.get()).isOne());
+        assertThat(counted.refreshes).containsOnlyKeys(accounts);
+    }
+
+    @Test
+    void refreshFailureWhenBackingOffThenTheOtherInstanceDoesNotCallWeChatEither() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        wechat.fault("api_authorizer_token", FaultyWeChat.Fault.CONNECT_REFUSED, 1);
+
+        assertThat(sweep(a)).isZero();
+        assertThat(sweep(b)).as("backing off, cluster-wide").isZero();
+        assertThat(b.refreshIfDue(COMPONENT, account)).isFalse();
+        assertThat(counted.refreshes.get(account)).hasValue(1);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(sweep(b)).isEqualTo(1);
+        assertThat(counted.refreshes.get(account)).hasValue(2);
+    }
+
+    // --- helpers
+
+    private ComponentTokenManager componentManager(String node, InMemoryComponentStores tickets,
+            RecordingComponentApi api, CountDownLatch leaseRefused) {
+        ComponentTokenStore tokens = new LeaseWatchingTokenStore(jdbcTokens(), leaseRefused);
+        return new ComponentTokenManager(List.of(new ComponentSettings(COMPONENT, "secret", "token", "a".repeat(43))),
+                tickets, tokens, api, POLICY, new ComponentHealth(), new ApiBackoff(clock),
+                new ClusterSettings(node, LEASE), clock);
+    }
+
+    private JdbcComponentTokenStore jdbcTokens() {
+        return new JdbcComponentTokenStore(db.dataSource(), sealer, clock);
+    }
+
+    private AuthorizerTokenManager authorizerManager(String node, CountingApi api) {
+        AuthorizeSettings settings = new AuthorizeSettings("page", "mobile", Duration.ofMinutes(30), CONCURRENCY, 100,
+                100, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), 10, 100);
+        return new AuthorizerTokenManager(Set.of(COMPONENT),
+                new JdbcAuthorizerStore(db.dataSource(), sealer, clock), api, POLICY, settings, change -> {
+                }, WeChatMetrics.NONE, new ClusterSettings(node, LEASE), clock);
+    }
+
+    /** Accounts authorized with a refresh token WeChat knows and no access token yet: all due. */
+    private List<String> dueAccounts(FaultyWeChat wechat, int n) {
+        JdbcAuthorizerStore store = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String account = String.format("wxaccount%08d", i);
+            store.saveAuthorization(new Authorization(COMPONENT, account, null, null, wechat.rotate(account),
+                    List.of(1), T0), null);
+            accounts.add(account);
+        }
+        return accounts;
+    }
+
+    /** One instance's sweep, as the route runs it: claim a batch, refresh it on a pool, until none is left. */
+    private int sweep(AuthorizerTokenManager manager) {
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+        try {
+            int refreshed = 0;
+            List<AuthorizerRecord> batch;
+            while (!(batch = manager.claimDueForRefresh(COMPONENT, CONCURRENCY)).isEmpty()) {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (AuthorizerRecord row : batch) {
+                    results.add(pool.submit(() -> {
+                        try {
+                            return manager.refreshIfDue(row.componentAppid(), row.authorizerAppid());
+                        } catch (AuthorizerUnavailableException e) {
+                            return false;
+                        }
+                    }));
+                }
+                for (Future<Boolean> result : results) {
+                    if (result.get(30, TimeUnit.SECONDS)) {
+                        refreshed++;
+                    }
+                }
+            }
+            return refreshed;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).as("the other instance found the lease taken").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The JDBC token store, counting down {@code leaseRefused} when a lease is refused. */
+    private static final class LeaseWatchingTokenStore implements ComponentTokenStore {
+
+        private final ComponentTokenStore delegate;
+        private final CountDownLatch leaseRefused;
+
+        LeaseWatchingTokenStore(ComponentTokenStore delegate, CountDownLatch leaseRefused) {
+            this.delegate = delegate;
+            this.leaseRefused = leaseRefused;
+        }
+
+        @Override
+        public Optional<ComponentAccessToken> findToken(String componentAppid) {
+            return delegate.findToken(componentAppid);
+        }
+
+        @Override
+        public boolean saveToken(ComponentAccessToken token) {
+            return delegate.saveToken(token);
+        }
+
+        @Override
+        public boolean tryLease(String componentAppid, String holder, Instant now, Instant until) {
+            boolean taken = delegate.tryLease(componentAppid, holder, now, until);
+            if (!taken) {
+                leaseRefused.countDown();
+            }
+            return taken;
+        }
+
+        @Override
+        public boolean saveLeasedToken(ComponentAccessToken token, String holder) {
+            return delegate.saveLeasedToken(token, holder);
+        }
+
+        @Override
+        public void releaseLease(String componentAppid, String holder) {
+            delegate.releaseLease(componentAppid, holder);
+        }
+    }
+
+    /** The fake WeChat, counting {@code api_authorizer_token} calls per account. */
+    private static final class CountingApi implements ComponentApiClient {
+
+        final Map<String, AtomicInteger> refreshes = new ConcurrentHashMap<>();
+        private final FaultyWeChat wechat;
+
+        CountingApi(FaultyWeChat wechat) {
+            this.wechat = wechat;
+        }
+
+        @Override
+        public AuthorizerTokenResponse authorizerToken(String componentAppid, String authorizerAppid,
+                String refreshToken) {
+            refreshes.computeIfAbsent(authorizerAppid, k -> new AtomicInteger()).incrementAndGet();
+            return wechat.authorizerToken(componentAppid, authorizerAppid, refreshToken);
+        }
+
+        @Override
+        public ComponentTokenResponse componentToken(String componentAppid, String appsecret, String verifyTicket) {
+            return wechat.componentToken(componentAppid, appsecret, verifyTicket);
+        }
+
+        @Override
+        public void startPushTicket(String componentAppid, String appsecret) {
+            wechat.startPushTicket(componentAppid, appsecret);
+        }
+
+        @Override
+        public PreAuthCodeResponse createPreAuthCode(String componentAppid) {
+            return wechat.createPreAuthCode(componentAppid);
+        }
+
+        @Override
+        public QueryAuthResponse queryAuth(String componentAppid, String authorizationCode) {
+            return wechat.queryAuth(componentAppid, authorizationCode);
+        }
+
+        @Override
+        public AuthorizerInfoResponse authorizerInfo(String componentAppid, String authorizerAppid) {
+            return wechat.authorizerInfo(componentAppid, authorizerAppid);
+        }
+
+        @Override
+        public AuthorizerListResponse authorizerList(String componentAppid, int offset, int count) {
+            return wechat.authorizerList(componentAppid, offset, count);
+        }
+    }
+}
