@@ -52,7 +52,7 @@ import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
-import io.wechatopen.camel.notice.SedaAuthorizationListener;
+import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -60,6 +60,7 @@ import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
+import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
@@ -69,6 +70,7 @@ import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
+import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
@@ -102,6 +104,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final JdbcComponentTokenStore componentTokenStore;
     private final JdbcPushStore pushStore;
     private final JdbcAuthorizerStore authorizerStore;
+    private final JdbcNoticeStore noticeStore;
     private final JdbcAuthorizationStateStore stateStore;
     private final ComponentHealth health;
     private final ComponentTokenManager componentTokenManager;
@@ -135,7 +138,8 @@ public final class WeChatBeans extends ServiceSupport {
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
         this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
-        this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock);
+        this.noticeStore = new JdbcNoticeStore(dataSource, clock);
+        this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
         this.health = new ComponentHealth();
@@ -143,17 +147,18 @@ public final class WeChatBeans extends ServiceSupport {
         ApiBackoff backoff = new ApiBackoff(clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
-        SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
-                mapper);
+        NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
+                settings.cluster().nodeId(), settings.cluster().leaseDuration(), clock);
+        noticeStore.onWritten(relay::wake);
         this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
                 api, settings.tokens(), health, backoff, clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
-                settings.tokens(), settings.authorize(), listener, metrics, clock);
-        AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,
+                settings.tokens(), settings.authorize(), metrics, clock);
+        AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore,
                 staleClaim(settings.api()), clock);
-        this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);
+        this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, clock);
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
-                listener, clock);
+                clock);
         ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
@@ -187,7 +192,7 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay));
     }
 
     /**
@@ -274,6 +279,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("componentTokenStore", componentTokenStore);
         registry.bind("pushStore", pushStore);
         registry.bind("authorizerStore", authorizerStore);
+        registry.bind("noticeStore", noticeStore);
         registry.bind("authorizationStateStore", stateStore);
         registry.bind("componentHealth", health);
         registry.bind("componentTokenManager", componentTokenManager);
