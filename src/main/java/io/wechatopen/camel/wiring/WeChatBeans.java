@@ -33,6 +33,7 @@ import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
+import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
@@ -60,6 +61,7 @@ import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
+import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
@@ -69,7 +71,9 @@ import io.wechatopen.camel.store.DataSources;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcComponentHealthStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
+import io.wechatopen.camel.store.JdbcNodeStore;
 import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
@@ -142,11 +146,12 @@ public final class WeChatBeans extends ServiceSupport {
         this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
-        this.health = new ComponentHealth();
+        this.health = new ComponentHealth(new JdbcComponentHealthStore(dataSource));
 
         ApiBackoff backoff = new ApiBackoff(clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(), clock);
         NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
                 settings.cluster().nodeId(), settings.cluster().leaseDuration(), clock);
         noticeStore.onWritten(relay::wake);
@@ -164,7 +169,7 @@ public final class WeChatBeans extends ServiceSupport {
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
         AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
-                authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat);
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
@@ -192,7 +197,7 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat));
     }
 
     /**
