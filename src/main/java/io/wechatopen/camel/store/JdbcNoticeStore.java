@@ -1,6 +1,7 @@
 package io.wechatopen.camel.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class JdbcNoticeStore implements NoticeStore {
             + " body, created_at, attempts";
     private static final String INSERT = "INSERT INTO wechat_notice (" + COLUMNS + ", lease_until)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)";
+    private static final String EXISTS = "SELECT 1 FROM wechat_notice WHERE notice_id = ?";
     private static final String SELECT_DUE = "SELECT notice_id FROM wechat_notice"
             + " WHERE delivered_at IS NULL AND lease_until <= ? ORDER BY created_at, notice_id LIMIT ?";
     private static final String TAKE = "UPDATE wechat_notice SET lease_holder = ?, lease_until = ?"
@@ -115,32 +117,37 @@ public final class JdbcNoticeStore implements NoticeStore {
     /** Inserts a notice inside the caller's transaction; it becomes visible when that transaction commits. */
     static void insert(Connection connection, Notice notice) throws SQLException {
         String headers = json(notice.headers());
-        JdbcSupport.execute(connection, INSERT, s -> {
-            s.setString(1, notice.noticeId());
-            s.setString(2, notice.componentAppid());
-            s.setString(3, notice.authorizerAppid());
-            s.setString(4, notice.kind());
-            s.setString(5, notice.changeKind());
-            s.setString(6, headers);
-            s.setString(7, notice.body());
-            s.setLong(8, notice.createdAt().toEpochMilli());
-            s.setLong(9, notice.createdAt().toEpochMilli());
-        });
+        JdbcSupport.execute(connection, INSERT, s -> bind(s, notice, headers));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws StoreException also when a notice with the same id exists
-     */
+    private static void bind(PreparedStatement s, Notice notice, String headers) throws SQLException {
+        s.setString(1, notice.noticeId());
+        s.setString(2, notice.componentAppid());
+        s.setString(3, notice.authorizerAppid());
+        s.setString(4, notice.kind());
+        s.setString(5, notice.changeKind());
+        s.setString(6, headers);
+        s.setString(7, notice.body());
+        s.setLong(8, notice.createdAt().toEpochMilli());
+        s.setLong(9, notice.createdAt().toEpochMilli());
+    }
+
     @Override
-    public void add(Notice notice) {
+    public boolean add(Notice notice) {
         Objects.requireNonNull(notice, "notice");
-        JdbcSupport.inTransaction(dataSource, "Storing a notice", connection -> {
-            insert(connection, notice);
-            return null;
+        String headers = json(notice.headers());
+        boolean stored = JdbcSupport.inTransaction(dataSource, "Storing a notice", connection -> {
+            if (JdbcSupport.exists(connection, EXISTS, s -> s.setString(1, notice.noticeId()))) {
+                return false;
+            }
+            // The same id inserted concurrently reruns the transaction, which then finds it.
+            JdbcSupport.insertOrRerun(connection, INSERT, s -> bind(s, notice, headers));
+            return true;
         });
-        written();
+        if (stored) {
+            written();
+        }
+        return stored;
     }
 
     @Override

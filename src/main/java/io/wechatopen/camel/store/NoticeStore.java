@@ -14,11 +14,13 @@ import io.wechatopen.camel.model.Notice;
 public interface NoticeStore {
 
     /**
-     * Stores a notice due for delivery at once, in its own transaction.
+     * Stores a notice due for delivery at once, in its own transaction, unless a notice with its id is stored
+     * (delivered or not): a deterministic id thus de-duplicates what is received twice.
      *
+     * @return true when stored; false when a notice with that id exists
      * @throws StoreException when the database cannot be written; nothing is stored then
      */
-    void add(Notice notice);
+    boolean add(Notice notice);
 
     /**
      * Takes at most {@code limit} undelivered notices that no live lease holds and whose next attempt is due at

@@ -53,6 +53,7 @@ import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
@@ -189,7 +190,7 @@ public final class WeChatBeans extends ServiceSupport {
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
                         clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
-                        settings.callback(), clock)),
+                        settings.callback(), clock), new AccountMessageOutbox(noticeStore, clock)),
                 new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize(), clock),

@@ -186,10 +186,13 @@ abstract class NoticeStoreTestSupport {
     }
 
     @Test
-    void addWhenTheIdExistsThenFails() {
-        notices.add(message("n-1", T0));
+    void addWhenTheIdExistsThenNotStoredAgain() {
+        assertThat(notices.add(message("n-1", T0))).isTrue();
+        Notice claimed = notices.claim("node-a", T0, T0.plus(LEASE), 10).get(0);
+        notices.markDelivered(claimed.noticeId(), "node-a", T0);
 
-        assertThatThrownBy(() -> notices.add(message("n-1", T0))).isInstanceOf(StoreException.class);
+        assertThat(notices.add(message("n-1", T0.plusSeconds(5)))).isFalse();
+        assertThat(notices.countPending(COMPONENT_APPID)).isZero();
         assertThat(notices.findByAuthorizer(COMPONENT_APPID, ACCOUNT)).singleElement()
                 .returns("<xml/>", Notice::body).returns(Map.of("WeChatMsgType", "text"), Notice::headers);
     }
