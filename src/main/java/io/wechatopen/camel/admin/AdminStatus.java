@@ -16,10 +16,14 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.TokenPolicy;
+import io.wechatopen.camel.model.ClusterNode;
 import io.wechatopen.camel.model.ComponentAccessToken;
+import io.wechatopen.camel.model.ComponentObservation;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
 import io.wechatopen.camel.store.AuthorizerStore;
+import io.wechatopen.camel.store.NoticeStore;
 import io.wechatopen.camel.store.PushStore;
 import io.wechatopen.camel.store.TicketStore;
 import io.wechatopen.camel.token.AuthorizerReconciler;
@@ -28,7 +32,10 @@ import io.wechatopen.camel.token.ComponentTokenManager;
 
 /**
  * {@code GET /admin/status}: for each component, the ticket's age and CreateTime, the component token's expiry,
- * the authorizers by status and the last success and failure of its upkeep, as JSON. Requires
+ * the authorizers by status, the undelivered notices ({@code notices_pending}) and the last success and failure of
+ * its upkeep; and the instances seen in the last two minutes ({@code instances}: node_id, started_at, last_seen,
+ * host), as JSON. Everything but the last reconciliation is read from the database, so every instance on one
+ * database answers the same. Requires
  * {@code Authorization: Bearer {{wechat.admin.token}}} (compared in constant time). Never shows a ticket, token or
  * secret value.
  */
@@ -44,10 +51,12 @@ public final class AdminStatus {
     private final TokenPolicy policy;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final NoticeStore notices;
+    private final NodeHeartbeat nodes;
 
     public AdminStatus(AdminBearer bearer, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
             AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy,
-            Clock clock, ObjectMapper mapper) {
+            Clock clock, ObjectMapper mapper, NoticeStore notices, NodeHeartbeat nodes) {
         this.bearer = bearer;
         this.tokens = tokens;
         this.tickets = tickets;
@@ -58,6 +67,8 @@ public final class AdminStatus {
         this.policy = policy;
         this.clock = clock;
         this.mapper = mapper;
+        this.notices = notices;
+        this.nodes = nodes;
     }
 
     @Handler
@@ -82,6 +93,16 @@ public final class AdminStatus {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("time", now.toString());
         body.put("components", components);
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (ClusterNode node : nodes.instances()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("node_id", node.nodeId());
+            view.put("started_at", node.startedAt().toString());
+            view.put("last_seen", node.lastSeen().toString());
+            view.put("host", node.host());
+            instances.add(view);
+        }
+        body.put("instances", instances);
         return body;
     }
 
@@ -113,6 +134,7 @@ public final class AdminStatus {
         component.put("events_received", pushes.countEvents(appid));
         component.put("authorizers", authorizers.countByStatus(appid));
         component.put("authorizers_with_valid_token", authorizers.countWithValidToken(appid, now));
+        component.put("notices_pending", notices.countPending(appid));
         reconciler.last(appid).ifPresent(r -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("at", r.at().toString());
@@ -127,7 +149,7 @@ public final class AdminStatus {
         return component;
     }
 
-    private static Map<String, Object> observation(ComponentHealth.Observation o) {
+    private static Map<String, Object> observation(ComponentObservation o) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("at", o.at().toString());
         view.put("operation", o.operation());

@@ -21,8 +21,8 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * the decrypted XML and the headers {@value #AUTHORIZER_APPID}, {@value #COMPONENT_APPID}, {@value #MSG_TYPE},
  * {@value #EVENT} (for events) and {@value #OPENID} (when sent) are set.
  *
- * <p>The replay window applies; these messages are not stored (WeChat pushes again within seconds when not
- * answered, and the integrator's route decides what to keep).
+ * <p>The replay window applies. The accepted message is then stored in the outbox by
+ * {@link io.wechatopen.camel.notice.AccountMessageOutbox} before WeChat is answered.
  */
 public final class AccountMessageIntake {
 

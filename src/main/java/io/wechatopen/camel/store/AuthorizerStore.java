@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 
 /**
@@ -18,6 +19,10 @@ import io.wechatopen.camel.model.AuthorizerRecord;
  * lease (a holder, {@code wechat.cluster.node-id}, and a deadline); once the deadline has passed any instance may take
  * it over. Taking, renewing and releasing a lease do not change {@code version}. The back-off after failed refreshes
  * is kept in the row too, so every instance respects it.
+ *
+ * <p>The status changes take the {@link AuthorizationChange} to tell integrators of: its notice is written to the
+ * outbox ({@link NoticeStore}) in the same transaction, only when the change is applied, so a change is never stored
+ * without its notice nor a notice without its change. The forms without it write no notice (data fixes, tests).
  */
 public interface AuthorizerStore {
 
@@ -53,7 +58,15 @@ public interface AuthorizerStore {
      *
      * @return the stored row
      */
-    AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash);
+    default AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash) {
+        return saveAuthorization(authorization, codeHash, null);
+    }
+
+    /**
+     * {@link #saveAuthorization(Authorization, String)}, writing the notice of {@code notice} (when not null) in the
+     * same transaction when the authorization row was written (not when a later status change kept it).
+     */
+    AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash, AuthorizationChange notice);
 
     /**
      * Stores a refreshed access token (and the refresh token when non-empty), as a compare-and-set: only while the
@@ -150,7 +163,12 @@ public interface AuthorizerStore {
      *
      * @return true when changed
      */
-    boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at);
+    default boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at) {
+        return markUnauthorized(componentAppid, authorizerAppid, at, null);
+    }
+
+    /** {@link #markUnauthorized(String, String, Instant)}, writing the notice (when not null) when changed. */
+    boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at, AuthorizationChange notice);
 
     /**
      * Status NEEDS_REAUTHORIZATION effective at {@code at} for an AUTHORIZED row that still holds
@@ -159,8 +177,17 @@ public interface AuthorizerStore {
      *
      * @return true when changed
      */
+    default boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at,
+            String refusedRefreshToken) {
+        return markNeedsReauthorization(componentAppid, authorizerAppid, at, refusedRefreshToken, null);
+    }
+
+    /**
+     * {@link #markNeedsReauthorization(String, String, Instant, String)}, writing the notice (when not null) when
+     * changed.
+     */
     boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at,
-            String refusedRefreshToken);
+            String refusedRefreshToken, AuthorizationChange notice);
 
     /**
      * Recovery of a refresh token that WeChat lists for an account ({@code api_get_authorizer_list} or
@@ -172,5 +199,15 @@ public interface AuthorizerStore {
      *
      * @return true when something changed
      */
-    boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken, Instant at);
+    default boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken,
+            Instant at) {
+        return restoreRefreshToken(componentAppid, authorizerAppid, refreshToken, at, null);
+    }
+
+    /**
+     * {@link #restoreRefreshToken(String, String, String, Instant)}, writing the notice (when not null) when
+     * something changed.
+     */
+    boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken, Instant at,
+            AuthorizationChange notice);
 }

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import io.wechatopen.camel.model.Authorization;
+import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 
@@ -134,16 +135,31 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     private final DataSource dataSource;
     private final SecretSealer sealer;
     private final Clock clock;
+    private final JdbcNoticeStore notices;
 
     /**
+     * A store whose notices go to a {@link JdbcNoticeStore} of its own (no wake-up hook).
+     *
      * @param dataSource a pool on a database migrated by {@link StoreMigrations}
      * @param sealer seals and opens the tokens
      * @param clock gives {@code updated_at}
      */
     public JdbcAuthorizerStore(DataSource dataSource, SecretSealer sealer, Clock clock) {
+        this(dataSource, sealer, clock, new JdbcNoticeStore(dataSource, clock));
+    }
+
+    /**
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param sealer seals and opens the tokens
+     * @param clock gives {@code updated_at}
+     * @param notices the outbox on the same database, whose {@link JdbcNoticeStore#onWritten} hook runs after a
+     *        change with a notice committed
+     */
+    public JdbcAuthorizerStore(DataSource dataSource, SecretSealer sealer, Clock clock, JdbcNoticeStore notices) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sealer = Objects.requireNonNull(sealer, "sealer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.notices = Objects.requireNonNull(notices, "notices");
     }
 
     /** The sealing context of an authorizer's access token: binds the sealed value to its row and column. */
@@ -263,7 +279,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      *         column); nothing is written then, neither the authorizer nor the claim
      */
     @Override
-    public AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash) {
+    public AuthorizerRecord saveAuthorization(Authorization authorization, String codeHash,
+            AuthorizationChange notice) {
         Objects.requireNonNull(authorization, "authorization");
         String component = authorization.componentAppid();
         String authorizer = authorization.authorizerAppid();
@@ -275,7 +292,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         String funcInfo = funcInfoJson(authorization.funcInfo());
         long authorizedAt = authorization.authorizedAt().toEpochMilli();
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Saving an authorization", connection -> {
+        AuthorizerRecord saved = JdbcSupport.inTransaction(dataSource, "Saving an authorization", connection -> {
             if (codeHash != null) {
                 // The claim first, the authorizer second, in every transaction that takes both: no lock cycle.
                 JdbcSupport.updateOrInsert(connection, UPDATE_CLAIM_DONE, update -> {
@@ -294,7 +311,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                     insert.setLong(5, authorizedAt);
                 });
             }
-            JdbcSupport.updateOrInsert(connection, UPDATE_AUTHORIZATION, update -> {
+            boolean written = JdbcSupport.updateOrInsert(connection, UPDATE_AUTHORIZATION, update -> {
                 update.setLong(1, authorizedAt);
                 JdbcSupport.setNullableString(update, 2, accessToken);
                 JdbcSupport.setNullableMillis(update, 3, expiresAt);
@@ -315,9 +332,30 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                 insert.setLong(8, authorizedAt);
                 insert.setLong(9, now);
             });
+            writeNotice(connection, written, notice);
             return selectOne(connection, component, authorizer).orElseThrow(
                     () -> new StoreException("Saving an authorization failed: the row vanished"));
         });
+        afterCommit(notice);
+        return saved;
+    }
+
+    /** Writes the notice of a change the transaction applied. */
+    private void writeNotice(Connection connection, boolean applied, AuthorizationChange notice) throws SQLException {
+        if (applied && notice != null) {
+            JdbcNoticeStore.insert(connection, notices.authorizationNotice(notice));
+        }
+    }
+
+    private boolean afterCommit(boolean applied, AuthorizationChange notice) {
+        if (applied && notice != null) {
+            notices.written();
+        }
+        return applied;
+    }
+
+    private void afterCommit(AuthorizationChange notice) {
+        afterCommit(true, notice);
     }
 
     /**
@@ -486,24 +524,27 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      * @throws StoreException when the database cannot be written; nothing is written then
      */
     @Override
-    public boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at) {
+    public boolean markUnauthorized(String componentAppid, String authorizerAppid, Instant at,
+            AuthorizationChange notice) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(at, "at");
         long effective = at.toEpochMilli();
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer unauthorized",
-                connection -> JdbcSupport.updateOrInsert(connection, UPDATE_UNAUTHORIZED, update -> {
-                    update.setLong(1, effective);
-                    update.setLong(2, now);
-                    bindKey(update, 3, componentAppid, authorizerAppid);
-                    update.setLong(5, effective);
-                }, EXISTS, exists -> bindKey(exists, 1, componentAppid, authorizerAppid), INSERT_UNAUTHORIZED,
-                        insert -> {
-                            bindKey(insert, 1, componentAppid, authorizerAppid);
-                            insert.setLong(3, effective);
-                            insert.setLong(4, now);
-                        }));
+        return afterCommit(JdbcSupport.inTransaction(dataSource, "Marking an authorizer unauthorized", connection -> {
+            boolean changed = JdbcSupport.updateOrInsert(connection, UPDATE_UNAUTHORIZED, update -> {
+                update.setLong(1, effective);
+                update.setLong(2, now);
+                bindKey(update, 3, componentAppid, authorizerAppid);
+                update.setLong(5, effective);
+            }, EXISTS, exists -> bindKey(exists, 1, componentAppid, authorizerAppid), INSERT_UNAUTHORIZED, insert -> {
+                bindKey(insert, 1, componentAppid, authorizerAppid);
+                insert.setLong(3, effective);
+                insert.setLong(4, now);
+            });
+            writeNotice(connection, changed, notice);
+            return changed;
+        }), notice);
     }
 
     /**
@@ -518,24 +559,27 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      */
     @Override
     public boolean markNeedsReauthorization(String componentAppid, String authorizerAppid, Instant at,
-            String refusedRefreshToken) {
+            String refusedRefreshToken, AuthorizationChange notice) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(at, "at");
         long effective = at.toEpochMilli();
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Marking an authorizer for re-authorization", connection -> {
-            Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
-            if (locked.isEmpty() || !locked.get().authorizedWith(refusedRefreshToken)) {
-                return false;
-            }
-            return JdbcSupport.execute(connection, UPDATE_NEEDS_REAUTHORIZATION, update -> {
-                update.setLong(1, effective);
-                update.setLong(2, now);
-                bindKey(update, 3, componentAppid, authorizerAppid);
-                update.setLong(5, effective);
-            }) > 0;
-        });
+        return afterCommit(JdbcSupport.inTransaction(dataSource, "Marking an authorizer for re-authorization",
+                connection -> {
+                    Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
+                    if (locked.isEmpty() || !locked.get().authorizedWith(refusedRefreshToken)) {
+                        return false;
+                    }
+                    boolean changed = JdbcSupport.execute(connection, UPDATE_NEEDS_REAUTHORIZATION, update -> {
+                        update.setLong(1, effective);
+                        update.setLong(2, now);
+                        bindKey(update, 3, componentAppid, authorizerAppid);
+                        update.setLong(5, effective);
+                    }) > 0;
+                    writeNotice(connection, changed, notice);
+                    return changed;
+                }), notice);
     }
 
     /**
@@ -556,7 +600,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      */
     @Override
     public boolean restoreRefreshToken(String componentAppid, String authorizerAppid, String refreshToken,
-            Instant at) {
+            Instant at, AuthorizationChange notice) {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(at, "at");
@@ -567,42 +611,47 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         String sealed = sealer.seal(refreshToken, context);
         long effective = at.toEpochMilli();
         long now = clock.millis();
-        return JdbcSupport.inTransaction(dataSource, "Restoring an authorizer_refresh_token", connection -> {
-            Optional<LockedForRestore> locked = JdbcSupport.queryOne(connection, LOCK_FOR_RESTORE,
-                    s -> bindKey(s, 1, componentAppid, authorizerAppid),
-                    rs -> new LockedForRestore(rs.getString(1), rs.getString(2), rs.getLong(3)));
-            if (locked.isEmpty()) {
-                JdbcSupport.insertOrRerun(connection, INSERT_RESTORED, insert -> {
-                    bindKey(insert, 1, componentAppid, authorizerAppid);
-                    insert.setLong(3, effective);
-                    insert.setString(4, sealed);
-                    insert.setLong(5, now);
-                });
-                return true;
-            }
-            String status = locked.get().status();
-            String storedSealed = locked.get().sealedRefreshToken();
-            long statusChangedAt = locked.get().statusChangedAt();
-            if (storedSealed != null && refreshToken.equals(sealer.open(storedSealed, context))) {
-                return false;
-            }
-            // An authorization exchanged without a refresh token is completed whatever the listing's time: no token
-            // is overwritten and the status does not change.
-            boolean completesAuthorization = AuthorizerStatus.AUTHORIZED.name().equals(status) && storedSealed == null;
-            // WeChat lists only current authorizations: a listed token other than the refused one proves the
-            // account is authorized, however old its auth_time (issue 6, item 2).
-            boolean revives = AuthorizerStatus.NEEDS_REAUTHORIZATION.name().equals(status);
-            if (statusChangedAt > effective && !completesAuthorization && !revives) {
-                return false;
-            }
-            long changedAt = Math.max(statusChangedAt, effective);
-            return JdbcSupport.execute(connection, UPDATE_RESTORED, update -> {
-                update.setLong(1, changedAt);
-                update.setString(2, sealed);
-                update.setLong(3, now);
-                bindKey(update, 4, componentAppid, authorizerAppid);
-            }) > 0;
-        });
+        return afterCommit(
+                JdbcSupport.inTransaction(dataSource, "Restoring an authorizer_refresh_token", connection -> {
+                    Optional<LockedForRestore> locked = JdbcSupport.queryOne(connection, LOCK_FOR_RESTORE,
+                            s -> bindKey(s, 1, componentAppid, authorizerAppid),
+                            rs -> new LockedForRestore(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    if (locked.isEmpty()) {
+                        JdbcSupport.insertOrRerun(connection, INSERT_RESTORED, insert -> {
+                            bindKey(insert, 1, componentAppid, authorizerAppid);
+                            insert.setLong(3, effective);
+                            insert.setString(4, sealed);
+                            insert.setLong(5, now);
+                        });
+                        writeNotice(connection, true, notice);
+                        return true;
+                    }
+                    String status = locked.get().status();
+                    String storedSealed = locked.get().sealedRefreshToken();
+                    long statusChangedAt = locked.get().statusChangedAt();
+                    if (storedSealed != null && refreshToken.equals(sealer.open(storedSealed, context))) {
+                        return false;
+                    }
+                    // An authorization exchanged without a refresh token is completed whatever the listing's time: no token
+                    // is overwritten and the status does not change.
+                    boolean completesAuthorization = AuthorizerStatus.AUTHORIZED.name().equals(status)
+                            && storedSealed == null;
+                    // WeChat lists only current authorizations: a listed token other than the refused one proves the
+                    // account is authorized, however old its auth_time (issue 6, item 2).
+                    boolean revives = AuthorizerStatus.NEEDS_REAUTHORIZATION.name().equals(status);
+                    if (statusChangedAt > effective && !completesAuthorization && !revives) {
+                        return false;
+                    }
+                    long changedAt = Math.max(statusChangedAt, effective);
+                    boolean changed = JdbcSupport.execute(connection, UPDATE_RESTORED, update -> {
+                        update.setLong(1, changedAt);
+                        update.setString(2, sealed);
+                        update.setLong(3, now);
+                        bindKey(update, 4, componentAppid, authorizerAppid);
+                    }) > 0;
+                    writeNotice(connection, changed, notice);
+                    return changed;
+                }), notice);
     }
 
     /**

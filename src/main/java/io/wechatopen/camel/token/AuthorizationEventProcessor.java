@@ -44,16 +44,14 @@ public final class AuthorizationEventProcessor {
     private final PushStore pushes;
     private final AuthorizerStore authorizers;
     private final AuthorizationExchanger exchanger;
-    private final AuthorizationListener listener;
     private final ClusterSettings cluster;
     private final Clock clock;
 
     public AuthorizationEventProcessor(PushStore pushes, AuthorizerStore authorizers, AuthorizationExchanger exchanger,
-            AuthorizationListener listener, ClusterSettings cluster, Clock clock) {
+            ClusterSettings cluster, Clock clock) {
         this.pushes = pushes;
         this.authorizers = authorizers;
         this.exchanger = exchanger;
-        this.listener = listener;
         this.cluster = cluster;
         this.clock = clock;
     }
@@ -130,11 +128,11 @@ public final class AuthorizationEventProcessor {
                 // CreateTime has whole seconds: the withdrawal happened within that second, so it must win over an
                 // authorization stored earlier in the same second.
                 Instant at = push.createTime().plusMillis(999);
-                if (authorizers.markUnauthorized(push.componentAppid(), authorizerAppid, at)) {
+                if (authorizers.markUnauthorized(push.componentAppid(), authorizerAppid, at, new AuthorizationChange(
+                        push.componentAppid(), authorizerAppid, AuthorizationChange.Kind.UNAUTHORIZED, at, List.of(),
+                        "unauthorized push"))) {
                     LOG.info("Account {} withdrew its authorization of component {}", authorizerAppid,
                             push.componentAppid());
-                    listener.changed(new AuthorizationChange(push.componentAppid(), authorizerAppid,
-                            AuthorizationChange.Kind.UNAUTHORIZED, at, List.of(), "unauthorized push"));
                 }
             }
             default -> LOG.debug("Ignoring {} push", push.infoType());

@@ -35,7 +35,7 @@ import io.wechatopen.camel.store.AuthorizerStore;
  * the {@code authorized} push comes first, on this instance or another: callers of the same code in this JVM share
  * one exchange, and a claim row in the database elects one exchanger across instances; the others wait for its
  * result. The authorization is stored in one transaction with the claim's completion. Afterwards the account facts
- * are read ({@code api_get_authorizer_info}) and the change is published.
+ * are read ({@code api_get_authorizer_info}) and the change is stored with its notice.
  *
  * <p>A used code never loses its authorization: WeChat's codes are single-use, so {@code api_query_auth} is never
  * repeated once the request may have reached WeChat (a read timeout, a reset, a lost reply, 5xx, -1, a failed save,
@@ -57,7 +57,6 @@ public final class AuthorizationExchanger {
     private final ComponentApiClient api;
     private final AuthorizerStore authorizers;
     private final AuthorizationCodeStore codes;
-    private final AuthorizationListener listener;
     private final Duration staleClaim;
     private final Clock clock;
     private final Map<String, CompletableFuture<AuthorizerRecord>> inFlight = new ConcurrentHashMap<>();
@@ -67,11 +66,10 @@ public final class AuthorizationExchanger {
      *        the longest {@code api_query_auth} call with its connect retries)
      */
     public AuthorizationExchanger(ComponentApiClient api, AuthorizerStore authorizers, AuthorizationCodeStore codes,
-            AuthorizationListener listener, Duration staleClaim, Clock clock) {
+            Duration staleClaim, Clock clock) {
         this.api = api;
         this.authorizers = authorizers;
         this.codes = codes;
-        this.listener = listener;
         this.staleClaim = staleClaim;
         this.clock = clock;
     }
@@ -287,7 +285,7 @@ public final class AuthorizationExchanger {
                 || !item.refreshToken().equals(known.get().refreshToken());
     }
 
-    /** Stores an authorization with the claim's completion and publishes the change. */
+    /** Stores an authorization with the claim's completion and the notice of the change. */
     private AuthorizerRecord save(Authorization authorization, String codeHash) {
         String componentAppid = authorization.componentAppid();
         String appid = authorization.authorizerAppid();
@@ -296,7 +294,10 @@ public final class AuthorizationExchanger {
         try {
             wasAuthorized = authorizers.find(componentAppid, appid)
                     .map(r -> r.status() == AuthorizerStatus.AUTHORIZED).orElse(false);
-            stored = authorizers.saveAuthorization(authorization, codeHash);
+            stored = authorizers.saveAuthorization(authorization, codeHash, new AuthorizationChange(componentAppid,
+                    appid,
+                    wasAuthorized ? AuthorizationChange.Kind.UPDATEAUTHORIZED : AuthorizationChange.Kind.AUTHORIZED,
+                    authorization.authorizedAt(), authorization.funcInfo(), ""));
         } catch (RuntimeException e) {
             // WeChat has authorized the account but the store failed: the claim stays PENDING, turns UNKNOWN once
             // stale, and the push's retry completes it through the account's appid.
@@ -305,9 +306,6 @@ public final class AuthorizationExchanger {
         }
         LOG.info("Account {} authorized component {} (func_info {})", appid, componentAppid,
                 authorization.funcInfo());
-        listener.changed(new AuthorizationChange(componentAppid, appid,
-                wasAuthorized ? AuthorizationChange.Kind.UPDATEAUTHORIZED : AuthorizationChange.Kind.AUTHORIZED,
-                authorization.authorizedAt(), authorization.funcInfo(), ""));
         return stored;
     }
 

@@ -45,16 +45,14 @@ public final class AuthorizerReconciler {
     private final ComponentApiClient api;
     private final AuthorizerStore store;
     private final AuthorizationExchanger exchanger;
-    private final AuthorizationListener listener;
     private final Clock clock;
     private final java.util.Map<String, Result> last = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AuthorizerReconciler(ComponentApiClient api, AuthorizerStore store, AuthorizationExchanger exchanger,
-            AuthorizationListener listener, Clock clock) {
+            Clock clock) {
         this.api = api;
         this.store = store;
         this.exchanger = exchanger;
-        this.listener = listener;
         this.clock = clock;
     }
 
@@ -82,12 +80,12 @@ public final class AuthorizerReconciler {
                 if (add(componentAppid, item, authorizedAt)) {
                     added.add(item.authorizerAppid());
                 }
-            } else if (store.restoreRefreshToken(componentAppid, item.authorizerAppid(), token, authorizedAt)) {
+            } else if (store.restoreRefreshToken(componentAppid, item.authorizerAppid(), token, authorizedAt,
+                    new AuthorizationChange(componentAppid, item.authorizerAppid(),
+                            AuthorizationChange.Kind.RECOVERED, clock.instant(), known.get().funcInfo(),
+                            "refresh token recovered from api_get_authorizer_list"))) {
                 recovered.add(item.authorizerAppid());
                 exchanger.readAccountFacts(componentAppid, item.authorizerAppid());
-                listener.changed(new AuthorizationChange(componentAppid, item.authorizerAppid(),
-                        AuthorizationChange.Kind.RECOVERED, clock.instant(), known.get().funcInfo(),
-                        "refresh token recovered from api_get_authorizer_list"));
             }
         }
         List<String> drift = store.findAll(componentAppid).stream()
@@ -124,16 +122,15 @@ public final class AuthorizerReconciler {
                         : item.refreshToken();
         List<Integer> funcInfo = authorization == null ? List.of() : FuncInfo.ids(authorization.funcInfo());
         AuthorizerRecord stored = store.saveAuthorization(new Authorization(componentAppid, item.authorizerAppid(),
-                null, null, refreshToken, funcInfo, authorizedAt), null);
+                null, null, refreshToken, funcInfo, authorizedAt), null,
+                new AuthorizationChange(componentAppid, item.authorizerAppid(), AuthorizationChange.Kind.RECOVERED,
+                        clock.instant(), funcInfo, "authorization found in api_get_authorizer_list"));
         if (stored.status() != AuthorizerStatus.AUTHORIZED) {
             return false;
         }
         if (info.authorizerInfo() != null) {
             store.saveInfo(componentAppid, item.authorizerAppid(), info.authorizerInfo().toString());
         }
-        listener.changed(new AuthorizationChange(componentAppid, item.authorizerAppid(),
-                AuthorizationChange.Kind.RECOVERED, clock.instant(), funcInfo,
-                "authorization found in api_get_authorizer_list"));
         return true;
     }
 

@@ -74,7 +74,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private final TokenPolicy policy;
     private final Duration minRetry;
     private final Duration maxRetry;
-    private final AuthorizationListener listener;
     private final WeChatMetrics metrics;
     private final Clock clock;
     private final String nodeId;
@@ -82,15 +81,14 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public AuthorizerTokenManager(Set<String> componentAppids, AuthorizerStore store, ComponentApiClient api,
-            TokenPolicy policy, AuthorizeSettings settings, AuthorizationListener listener, WeChatMetrics metrics,
-            ClusterSettings cluster, Clock clock) {
+            TokenPolicy policy, AuthorizeSettings settings, WeChatMetrics metrics, ClusterSettings cluster,
+            Clock clock) {
         this.componentAppids = Set.copyOf(componentAppids);
         this.store = store;
         this.api = api;
         this.policy = policy;
         this.minRetry = settings.retryMinBackoff();
         this.maxRetry = settings.retryMaxBackoff();
-        this.listener = listener;
         this.metrics = metrics;
         this.nodeId = cluster.nodeId();
         this.leaseDuration = cluster.leaseDuration();
@@ -371,14 +369,14 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
                     + " api_get_authorizer_info/_list failed for now; the account stays authorized and is retried");
         }
         Instant now = clock.instant();
-        if (store.markNeedsReauthorization(componentAppid, authorizerAppid, now, refusedToken)) {
+        if (store.markNeedsReauthorization(componentAppid, authorizerAppid, now, refusedToken,
+                new AuthorizationChange(componentAppid, authorizerAppid, AuthorizationChange.Kind.NEEDS_REAUTHORIZATION,
+                        now, record.funcInfo(),
+                        "61023 refresh_token is invalid; recovery found no usable refresh token"))) {
             LOG.warn("Account {} (component {}) needs re-authorization: WeChat refused its refresh token (61023)"
                     + " and neither api_get_authorizer_info nor api_get_authorizer_list gave a usable one",
                     authorizerAppid, componentAppid);
             metrics.authorizerRefresh(RefreshOutcome.NEEDS_REAUTHORIZATION);
-            listener.changed(new AuthorizationChange(componentAppid, authorizerAppid,
-                    AuthorizationChange.Kind.NEEDS_REAUTHORIZATION, now, record.funcInfo(),
-                    "61023 refresh_token is invalid; recovery found no usable refresh token"));
         } else {
             return fromNewerState(componentAppid, authorizerAppid);
         }
@@ -511,13 +509,13 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
 
     private AuthorizerUnavailableException withdrawn(AuthorizerRecord record, WeChatApiException cause) {
         Instant now = clock.instant();
-        if (store.markUnauthorized(record.componentAppid(), record.authorizerAppid(), now)) {
+        if (store.markUnauthorized(record.componentAppid(), record.authorizerAppid(), now,
+                new AuthorizationChange(record.componentAppid(), record.authorizerAppid(),
+                        AuthorizationChange.Kind.UNAUTHORIZED, now, List.of(),
+                        "61003 component is not authorized by this account"))) {
             LOG.warn("Account {} (component {}) withdrew its authorization (61003)", record.authorizerAppid(),
                     record.componentAppid());
             metrics.authorizerRefresh(RefreshOutcome.UNAUTHORIZED);
-            listener.changed(new AuthorizationChange(record.componentAppid(), record.authorizerAppid(),
-                    AuthorizationChange.Kind.UNAUTHORIZED, now, List.of(),
-                    "61003 component is not authorized by this account"));
         }
         return new AuthorizerUnavailableException(Reason.UNAUTHORIZED, record.authorizerAppid(),
                 "account " + record.authorizerAppid() + " withdrew its authorization (61003)", cause);

@@ -5,39 +5,81 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.wechatopen.camel.model.ComponentObservation;
+import io.wechatopen.camel.store.ComponentHealthStore;
+import io.wechatopen.camel.store.ComponentHealthStore.Outcome;
+
 /**
- * What this instance last saw of each component's token upkeep: the last success and the last failure, for the
- * admin status and health checks. Thread-safe; kept in memory (each instance reports its own view).
+ * The last success and the last failure of each component's token upkeep, for the admin status and health checks.
+ * Backed by a {@link ComponentHealthStore} (the database: every instance on it shows the same), or kept in memory by
+ * the no-argument constructor. Recording never throws: a store failure is logged, since it happens on the path of
+ * the upkeep itself. Thread-safe.
  */
 public final class ComponentHealth {
 
-    /**
-     * One observed outcome.
-     *
-     * @param at when it happened
-     * @param operation what was attempted, e.g. {@code api_component_token}
-     * @param errcode WeChat's errcode, or null when the failure was not a WeChat answer
-     * @param message a message free of secrets
-     */
-    public record Observation(Instant at, String operation, Integer errcode, String message) {
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentHealth.class);
+
+    private final ComponentHealthStore store;
+
+    /** Kept in memory: this instance's own view. */
+    public ComponentHealth() {
+        this(new InMemory());
     }
 
-    private final Map<String, Observation> lastSuccess = new ConcurrentHashMap<>();
-    private final Map<String, Observation> lastFailure = new ConcurrentHashMap<>();
+    /** @param store where the observations are kept and read back */
+    public ComponentHealth(ComponentHealthStore store) {
+        this.store = store;
+    }
 
     public void recordSuccess(String componentAppid, Instant at, String operation, String message) {
-        lastSuccess.put(componentAppid, new Observation(at, operation, null, message));
+        save(componentAppid, Outcome.SUCCESS, new ComponentObservation(at, operation, null, message));
     }
 
     public void recordFailure(String componentAppid, Instant at, String operation, Integer errcode, String message) {
-        lastFailure.put(componentAppid, new Observation(at, operation, errcode, message));
+        save(componentAppid, Outcome.ERROR, new ComponentObservation(at, operation, errcode, message));
     }
 
-    public Optional<Observation> lastSuccess(String componentAppid) {
-        return Optional.ofNullable(lastSuccess.get(componentAppid));
+    /**
+     * @return the last success, or empty
+     * @throws io.wechatopen.camel.store.StoreException when the database cannot be read
+     */
+    public Optional<ComponentObservation> lastSuccess(String componentAppid) {
+        return store.find(componentAppid, Outcome.SUCCESS);
     }
 
-    public Optional<Observation> lastFailure(String componentAppid) {
-        return Optional.ofNullable(lastFailure.get(componentAppid));
+    /**
+     * @return the last failure, or empty
+     * @throws io.wechatopen.camel.store.StoreException when the database cannot be read
+     */
+    public Optional<ComponentObservation> lastFailure(String componentAppid) {
+        return store.find(componentAppid, Outcome.ERROR);
+    }
+
+    private void save(String componentAppid, Outcome outcome, ComponentObservation observation) {
+        try {
+            store.save(componentAppid, outcome, observation);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the {} of {} for component {}: {}", outcome.name().toLowerCase(),
+                    observation.operation(), componentAppid, e.getMessage());
+        }
+    }
+
+    private static final class InMemory implements ComponentHealthStore {
+
+        private final Map<String, ComponentObservation> observations = new ConcurrentHashMap<>();
+
+        @Override
+        public void save(String componentAppid, Outcome outcome, ComponentObservation observation) {
+            observations.merge(componentAppid + "/" + outcome, observation,
+                    (stored, given) -> given.at().isBefore(stored.at()) ? stored : given);
+        }
+
+        @Override
+        public Optional<ComponentObservation> find(String componentAppid, Outcome outcome) {
+            return Optional.ofNullable(observations.get(componentAppid + "/" + outcome));
+        }
     }
 }

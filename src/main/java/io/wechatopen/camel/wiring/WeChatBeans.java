@@ -33,6 +33,7 @@ import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
+import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
@@ -52,7 +53,8 @@ import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
-import io.wechatopen.camel.notice.SedaAuthorizationListener;
+import io.wechatopen.camel.notice.AccountMessageOutbox;
+import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -60,6 +62,8 @@ import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
+import io.wechatopen.camel.routes.NodeRoutes;
+import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
@@ -68,7 +72,10 @@ import io.wechatopen.camel.store.DataSources;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcComponentHealthStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
+import io.wechatopen.camel.store.JdbcNodeStore;
+import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
@@ -102,6 +109,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final JdbcComponentTokenStore componentTokenStore;
     private final JdbcPushStore pushStore;
     private final JdbcAuthorizerStore authorizerStore;
+    private final JdbcNoticeStore noticeStore;
     private final JdbcAuthorizationStateStore stateStore;
     private final ComponentHealth health;
     private final ComponentTokenManager componentTokenManager;
@@ -135,31 +143,34 @@ public final class WeChatBeans extends ServiceSupport {
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
         this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
-        this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock);
+        this.noticeStore = new JdbcNoticeStore(dataSource, clock);
+        this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
-        this.health = new ComponentHealth();
+        this.health = new ComponentHealth(new JdbcComponentHealthStore(dataSource));
 
         ApiBackoff backoff = new ApiBackoff(clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
-        SedaAuthorizationListener listener = new SedaAuthorizationListener(camelContext.createProducerTemplate(),
-                mapper);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(), clock);
+        NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
+                settings.cluster().nodeId(), settings.cluster().leaseDuration(), clock);
+        noticeStore.onWritten(relay::wake);
         this.componentTokenManager = new ComponentTokenManager(settings.components(), ticketStore, componentTokenStore,
                 api, settings.tokens(), health, backoff, settings.cluster(), clock);
         this.authorizerTokenManager = new AuthorizerTokenManager(componentAppids, authorizerStore, api,
-                settings.tokens(), settings.authorize(), listener, metrics, settings.cluster(), clock);
-        AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore, listener,
+                settings.tokens(), settings.authorize(), metrics, settings.cluster(), clock);
+        AuthorizationExchanger exchanger = new AuthorizationExchanger(api, authorizerStore, codeStore,
                 staleClaim(settings.api()), clock);
-        this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, listener, clock);
+        this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, clock);
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
-                listener, settings.cluster(), clock);
+                settings.cluster(), clock);
         ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
         AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
-                authorizerStore, reconciler, health, settings.tokens(), clock, mapper);
+                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat);
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
@@ -179,7 +190,7 @@ public final class WeChatBeans extends ServiceSupport {
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
                         clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
-                        settings.callback(), clock)),
+                        settings.callback(), clock), new AccountMessageOutbox(noticeStore, clock)),
                 new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
                         settings.authorize(), clock),
@@ -187,7 +198,7 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat));
     }
 
     /**
@@ -274,6 +285,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("componentTokenStore", componentTokenStore);
         registry.bind("pushStore", pushStore);
         registry.bind("authorizerStore", authorizerStore);
+        registry.bind("noticeStore", noticeStore);
         registry.bind("authorizationStateStore", stateStore);
         registry.bind("componentHealth", health);
         registry.bind("componentTokenManager", componentTokenManager);

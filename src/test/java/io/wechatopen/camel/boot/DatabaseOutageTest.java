@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.wechatopen.camel.crypto.EncryptedPush;
+import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
@@ -50,6 +51,28 @@ class DatabaseOutageTest {
             }
             assertThat(bundle.get(bundle.baseUrl() + "/admin/status", RunningBundle.ADMIN_TOKEN).statusCode())
                     .isEqualTo(500);
+        }
+    }
+
+    @Test
+    void accountMessageWhenDatabaseUnavailableThen500SoWeChatPushesItAgain() throws Exception {
+        try (RunningBundle bundle = RunningBundle.start(RunningBundle.NO_SANDBOX)) {
+            WeChatMessageCrypto crypto = bundle.pushes().crypto();
+            String timestamp = String.valueOf(Instant.now().getEpochSecond());
+            String nonce = "outage";
+            String encrypt = crypto.encrypt("<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><FromUserName>"
+                    + "<![CDATA[o9AgO5Kd5gg]]></FromUserName><CreateTime>" + timestamp + "</CreateTime><MsgType>"
+                    + "<![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>1</MsgId></xml>");
+            String query = "signature=" + crypto.signature(timestamp, nonce) + "&timestamp=" + timestamp + "&nonce="
+                    + nonce + "&openid=o9AgO5Kd5gg&encrypt_type=aes&msg_signature="
+                    + crypto.msgSignature(timestamp, nonce, encrypt);
+
+            bundle.bean("wechatDataSource", HikariDataSource.class).close();
+
+            HttpResponse<String> response = bundle.post(bundle.baseUrl() + "/accounts/wx1000000000000001/messages?"
+                    + query, "text/xml", "<xml><Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>");
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).isNotEqualTo("success").doesNotContain("hello");
         }
     }
 }

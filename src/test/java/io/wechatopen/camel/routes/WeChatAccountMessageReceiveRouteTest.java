@@ -23,7 +23,7 @@ import io.wechatopen.camel.support.TestPushes;
 
 /**
  * The YAML route {@code wechat-account-message-receive}: an authorized account's messages are verified, decrypted
- * and handed to {@code seda:wechat-account-message-received}; bad ones are refused with their status.
+ * stored in the outbox and delivered to {@code seda:wechat-account-message-received}; bad ones are refused with their status.
  */
 @ExtendWith(NettyLeakCheck.class)
 class WeChatAccountMessageReceiveRouteTest {
@@ -78,6 +78,25 @@ class WeChatAccountMessageReceiveRouteTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("success");
         assertThat(received.matches(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void messageWhenWeChatPushesItAgainThenStoredAndDeliveredOnceWithANoticeId() throws Exception {
+        String message = userMessage().replace("subscribe", "unsubscribe");
+        NotifyBuilder delivered = new NotifyBuilder(bundle.context()).fromRoute("wechat-account-message-log")
+                .whenAnyDoneMatches(PredicateBuilder.and(body().contains("unsubscribe"),
+                        header("WeChatNoticeId").isNotNull()))
+                .create();
+
+        // WeChat pushes again when our answer took over 5 s or was lost
+        assertThat(post("/accounts/" + ACCOUNT + "/messages", pushes.crypto(), message).body()).isEqualTo("success");
+        assertThat(post("/accounts/" + ACCOUNT + "/messages", pushes.crypto(), message).body()).isEqualTo("success");
+
+        assertThat(delivered.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(bundle.count("SELECT COUNT(*) FROM wechat_notice WHERE kind = 'account-message'"
+                + " AND body LIKE '%unsubscribe%'")).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> bundle.count("SELECT COUNT(*) FROM wechat_notice WHERE delivered_at IS NULL") == 0);
     }
 
     @Test

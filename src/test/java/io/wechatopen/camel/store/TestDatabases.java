@@ -274,7 +274,8 @@ public final class TestDatabases {
             try (Connection connection = dataSource.getConnection();
                     Statement statement = connection.createStatement()) {
                 for (String table : new String[] {"wechat_authorization_event", "wechat_authorizer",
-                        "wechat_component", "wechat_authorization_state", "wechat_authorization_code"}) {
+                        "wechat_component", "wechat_authorization_state", "wechat_authorization_code", "wechat_notice",
+                        "wechat_node", "wechat_component_health"}) {
                     statement.executeUpdate("DELETE FROM " + table);
                 }
             } catch (SQLException e) {

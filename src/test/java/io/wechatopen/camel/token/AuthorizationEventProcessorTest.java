@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,8 +33,10 @@ import io.wechatopen.camel.api.dto.QueryAuthResponse;
 import io.wechatopen.camel.config.ClusterSettings;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.InfoType;
+import io.wechatopen.camel.model.Notice;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.TestDatabases;
@@ -57,7 +58,7 @@ class AuthorizationEventProcessorTest {
     private MutableClock clock;
     private JdbcPushStore pushes;
     private JdbcAuthorizerStore authorizers;
-    private final List<AuthorizationChange> changes = new ArrayList<>();
+    private JdbcNoticeStore notices;
     private final AtomicInteger queryAuthCalls = new AtomicInteger();
     private volatile Supplier<QueryAuthResponse> queryAuth;
     private AuthorizationEventProcessor processor;
@@ -81,12 +82,12 @@ class AuthorizationEventProcessorTest {
         clock = new MutableClock(T0);
         SecretSealer sealer = SecretSealer.fromKeys(TestDatabases.TEST_KEY);
         pushes = new JdbcPushStore(dataSource, sealer, clock);
-        authorizers = new JdbcAuthorizerStore(dataSource, sealer, clock);
-        changes.clear();
+        notices = new JdbcNoticeStore(dataSource, clock);
+        authorizers = new JdbcAuthorizerStore(dataSource, sealer, clock, notices);
         queryAuthCalls.set(0);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(new ScriptedApi(), authorizers,
-                new JdbcAuthorizationCodeStore(dataSource), changes::add, Duration.ofMinutes(2), clock);
-        processor = new AuthorizationEventProcessor(pushes, authorizers, exchanger, changes::add,
+                new JdbcAuthorizationCodeStore(dataSource), Duration.ofMinutes(2), clock);
+        processor = new AuthorizationEventProcessor(pushes, authorizers, exchanger,
                 new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     }
 
@@ -109,7 +110,9 @@ class AuthorizationEventProcessorTest {
         assertThat(column("status", bad)).isEqualTo(JdbcPushStore.STATUS_FAILED);
         assertThat(column("last_error", bad)).contains("cannot be opened").contains("unknown key id old");
         assertThat(column("status", good)).isEqualTo(JdbcPushStore.STATUS_PROCESSED);
-        assertThat(changes).singleElement().returns("wx1000000000000002", AuthorizationChange::authorizerAppid);
+        assertThat(notices.findByAuthorizer(COMPONENT, "wx1000000000000001")).isEmpty();
+        assertThat(notices.findByAuthorizer(COMPONENT, "wx1000000000000002")).singleElement()
+                .returns(AuthorizationChange.Kind.UNAUTHORIZED.notice(), Notice::changeKind);
         assertThat(processor.processPending(COMPONENT)).isZero();
     }
 

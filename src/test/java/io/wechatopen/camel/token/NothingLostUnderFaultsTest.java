@@ -26,9 +26,11 @@ import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
+import io.wechatopen.camel.model.Notice;
 import io.wechatopen.camel.store.AuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.TestDatabases;
 import io.wechatopen.camel.store.TestDatabases.Vendor;
@@ -52,7 +54,8 @@ class NothingLostUnderFaultsTest {
     private FaultyWeChat wechat;
     private JdbcAuthorizerStore authorizers;
     private JdbcAuthorizationCodeStore codes;
-    private final List<AuthorizationChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private javax.sql.DataSource dataSource;
+    private JdbcNoticeStore notices;
     private AuthorizationExchanger exchanger;
     private AuthorizerTokenManager tokens;
 
@@ -72,15 +75,17 @@ class NothingLostUnderFaultsTest {
         db.deleteAllRows();
         clock = new MutableClock(T0);
         wechat = new FaultyWeChat();
-        changes.clear();
-        authorizers = new JdbcAuthorizerStore(db.dataSource(), SecretSealer.fromKeys(TestDatabases.TEST_KEY), clock);
+        dataSource = db.dataSource();
+        notices = new JdbcNoticeStore(dataSource, clock);
+        authorizers = new JdbcAuthorizerStore(dataSource, SecretSealer.fromKeys(TestDatabases.TEST_KEY), clock,
+                notices);
         codes = new JdbcAuthorizationCodeStore(db.dataSource());
-        exchanger = new AuthorizationExchanger(wechat, authorizers, codes, changes::add, STALE, clock);
+        exchanger = new AuthorizationExchanger(wechat, authorizers, codes, STALE, clock);
         AuthorizeSettings settings = new AuthorizeSettings("page", "mobile", Duration.ofMinutes(30), 1, 10, 100,
                 Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), 10, 100);
         tokens = new AuthorizerTokenManager(Set.of(COMPONENT), authorizers, wechat,
-                new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), settings, changes::add,
-                WeChatMetrics.NONE, new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
+                new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), settings, WeChatMetrics.NONE,
+                new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     }
 
     // --- item 1: a used auth code never loses its authorization
@@ -106,7 +111,7 @@ class NothingLostUnderFaultsTest {
         assertThat(record.funcInfo()).containsExactly(1, 15);
         assertThat(wechat.calls("api_query_auth")).isEqualTo(1);
         assertThat(claimStatus(code)).isEqualTo(AuthorizationCodeStore.Status.DONE);
-        assertThat(changes).extracting(AuthorizationChange::kind).containsExactly(AuthorizationChange.Kind.AUTHORIZED);
+        assertThat(changes()).containsExactly(AuthorizationChange.Kind.AUTHORIZED.notice());
     }
 
     @Test
@@ -211,8 +216,7 @@ class NothingLostUnderFaultsTest {
 
         assertThat(outage).isNotNull().returns(Reason.UNAVAILABLE, AuthorizerUnavailableException::getReason);
         assertThat(status()).isEqualTo(AuthorizerStatus.AUTHORIZED);
-        assertThat(changes).extracting(AuthorizationChange::kind)
-                .doesNotContain(AuthorizationChange.Kind.NEEDS_REAUTHORIZATION);
+        assertThat(changes()).doesNotContain(AuthorizationChange.Kind.NEEDS_REAUTHORIZATION.notice());
         // Backing off: neither the sweep nor a caller calls WeChat again yet.
         int refreshCalls = wechat.calls("api_authorizer_token");
         assertThat(tokens.refreshIfDue(COMPONENT, ACCOUNT)).isFalse();
@@ -244,8 +248,7 @@ class NothingLostUnderFaultsTest {
         assertThat(status()).isEqualTo(AuthorizerStatus.NEEDS_REAUTHORIZATION);
         assertThat(catchThrowableOfType(AuthorizerUnavailableException.class,
                 () -> tokens.accessToken(COMPONENT, ACCOUNT)).getReason()).isEqualTo(Reason.NEEDS_REAUTHORIZATION);
-        assertThat(changes).extracting(AuthorizationChange::kind)
-                .containsExactly(AuthorizationChange.Kind.NEEDS_REAUTHORIZATION);
+        assertThat(changes()).containsExactly(AuthorizationChange.Kind.NEEDS_REAUTHORIZATION.notice());
         assertThat(wechat.calls("api_get_authorizer_info")).isEqualTo(infoCalls + 1);
         assertThat(wechat.calls("api_get_authorizer_list")).isEqualTo(1);
     }
@@ -277,7 +280,17 @@ class NothingLostUnderFaultsTest {
     private void authorize() {
         String code = wechat.approve(ACCOUNT, T0.getEpochSecond());
         exchanger.exchange(COMPONENT, code, ACCOUNT);
-        changes.clear();
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement delete = connection.createStatement()) {
+            delete.executeUpdate("DELETE FROM wechat_notice");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The changes of the account with a notice in the outbox (written with the change), oldest first. */
+    private List<String> changes() {
+        return notices.findByAuthorizer(COMPONENT, ACCOUNT).stream().map(Notice::changeKind).toList();
     }
 
     private void expireAccessToken() {

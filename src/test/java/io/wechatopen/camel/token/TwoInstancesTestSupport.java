@@ -270,8 +270,8 @@ abstract class TwoInstancesTestSupport {
         AuthorizeSettings settings = new AuthorizeSettings("page", "mobile", Duration.ofMinutes(30), CONCURRENCY, 100,
                 100, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), 10, 100);
         return new AuthorizerTokenManager(Set.of(COMPONENT),
-                new JdbcAuthorizerStore(db.dataSource(), sealer, clock), api, POLICY, settings, change -> {
-                }, WeChatMetrics.NONE, new ClusterSettings(node, LEASE), clock);
+                new JdbcAuthorizerStore(db.dataSource(), sealer, clock), api, POLICY, settings, WeChatMetrics.NONE,
+                new ClusterSettings(node, LEASE), clock);
     }
 
     /** Accounts authorized with a refresh token WeChat knows and no access token yet: all due. */
