@@ -11,7 +11,15 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.DelegateEndpoint;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.RouteStartedEvent;
+import org.apache.camel.spi.RouteController;
+import org.apache.camel.support.EventNotifierSupport;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SchedulerFactory;
@@ -39,7 +47,11 @@ import io.wechatopen.camel.store.DatabaseVendor;
  * one cluster; {@code wechat.cluster.node-id} is Quartz's instance id. A firing runs on one instance; when an instance
  * stops or dies, the others fire its schedules from their next check-in on, and a schedule whose cron expression
  * changed in the configuration is rescheduled by the first instance that starts with the new one (camel-quartz's
- * rule). camel-quartz finds the context of a firing by the context's management name stored with the job, so every
+ * rule). The scheduler starts once every {@code quartz:} route of the context has started, not when the context has
+ * (Camel Main's supervising route controller starts the routes after the context): a scheduler started earlier would
+ * take stored triggers before this instance's routes exist and updated them, and camel-quartz would then lose the
+ * firing and re-create the schedule from the stored, possibly outdated, endpoint URI. camel-quartz finds the context
+ * of a firing by the context's management name stored with the job, so every
  * instance must keep the same context name ({@code camel.main.name}; Karaf's context has the same name).
  *
  * <p>On H2 (or any other database) the component keeps its default in-memory store: H2 is for one instance, which is
@@ -84,6 +96,8 @@ public final class QuartzScheduling {
         Properties properties = clusteredProperties(vendor, nodeId, dataSourceName);
         QuartzComponent quartz = camelContext.getComponent("quartz", QuartzComponent.class);
         quartz.setSchedulerFactory(new ClusteredSchedulerFactory(properties, dataSourceName, dataSource));
+        quartz.setAutoStartScheduler(false);
+        camelContext.getManagementStrategy().addEventNotifier(new StartWhenScheduledRoutesStarted(quartz));
         LOG.info("Quartz schedules clustered on the database ({}): scheduler {}, instance {}", vendor,
                 SCHEDULER_NAME, nodeId);
         return vendor;
@@ -158,6 +172,47 @@ public final class QuartzScheduling {
         @Override
         public Collection<Scheduler> getAllSchedulers() throws SchedulerException {
             return List.of(getScheduler());
+        }
+    }
+
+    /**
+     * Starts the component's scheduler when the last {@code quartz:} route of the context has started (for each route
+     * start: are all of them started now?); routes started later find it running.
+     */
+    private static final class StartWhenScheduledRoutesStarted extends EventNotifierSupport {
+
+        private final QuartzComponent quartz;
+
+        StartWhenScheduledRoutesStarted(QuartzComponent quartz) {
+            this.quartz = quartz;
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof RouteStartedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) throws Exception {
+            Scheduler scheduler = quartz.getScheduler();
+            if (scheduler == null || scheduler.isStarted() || scheduler.isShutdown()) {
+                return;
+            }
+            Route started = ((RouteStartedEvent) event).getRoute();
+            RouteController routes = quartz.getCamelContext().getRouteController();
+            for (Route route : routes.getControlledRoutes()) {
+                Endpoint endpoint = route.getEndpoint();
+                if (endpoint instanceof DelegateEndpoint delegate) {
+                    endpoint = delegate.getEndpoint();
+                }
+                // the event comes before the route's own status says Started
+                if (endpoint instanceof QuartzEndpoint && !route.getId().equals(started.getId())
+                        && !routes.getRouteStatus(route.getId()).isStarted()) {
+                    return;
+                }
+            }
+            LOG.info("Starting the clustered Quartz scheduler: every quartz route has started");
+            scheduler.start();
         }
     }
 

@@ -45,7 +45,8 @@ import io.wechatopen.camel.support.LogCapture;
 /**
  * {@link QuartzScheduling} on real databases: on PostgreSQL and MariaDB two contexts set up like the bundle's (each its
  * own Quartz scheduler, as two instances would have) on one migrated database form one cluster; on H2 a context keeps
- * Quartz's in-memory store.
+ * Quartz's in-memory store. Node b starts its routes as Camel Main does (supervising route controller), node a as
+ * Karaf does (with the context).
  */
 class QuartzSchedulingTest {
 
@@ -175,6 +176,10 @@ class QuartzSchedulingTest {
         context.getCamelContextExtension().setName(CONTEXT_NAME);
         // both contexts live in one JVM: without JMX their equal names do not clash
         context.disableJMX();
+        if (node.equals("node-b")) {
+            // as Camel Main with camel.routecontroller.enabled: the routes start after the context, one by one
+            context.getRouteController().supervising();
+        }
         QuartzScheduling.configure(context, dataSource, node);
         context.addRoutes(new RouteBuilder() {
             @Override
