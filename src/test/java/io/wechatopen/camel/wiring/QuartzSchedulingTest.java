@@ -115,7 +115,9 @@ class QuartzSchedulingTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> firings.size() >= 8);
         assertThat(duplicates()).as("fire times run on both nodes").isEmpty();
 
+        Scheduler schedulerOfA = scheduler(a);
         a.stop();
+        assertThat(schedulerOfA.isShutdown()).as("node-a's scheduler after its context stopped").isTrue();
         int beforeStop = firings.size();
         await().atMost(Duration.ofSeconds(30)).until(() -> firings.stream().skip(beforeStop)
                 .filter(f -> f.node().equals("node-b")).count() >= 4);
