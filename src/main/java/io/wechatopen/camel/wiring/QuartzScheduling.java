@@ -49,10 +49,10 @@ import io.wechatopen.camel.store.DatabaseVendor;
  * changed in the configuration is rescheduled by the first instance that starts with the new one (camel-quartz's
  * rule). The scheduler starts once every {@code quartz:} route of the context has started, not when the context has
  * (Camel Main's supervising route controller starts the routes after the context): a scheduler started earlier would
- * take stored triggers before this instance's routes exist and updated them, and camel-quartz would then lose the
+ * take stored triggers before this instance's routes exist and have updated them, and camel-quartz would then lose the
  * firing and re-create the schedule from the stored, possibly outdated, endpoint URI. camel-quartz finds the context
- * of a firing by the context's management name stored with the job, so every
- * instance must keep the same context name ({@code camel.main.name}; Karaf's context has the same name).
+ * of a firing by the context's management name stored with the job, so every instance must keep the same context
+ * name ({@code camel.main.name}; Karaf's context has the same name).
  *
  * <p>On H2 (or any other database) the component keeps its default in-memory store: H2 is for one instance, which is
  * said once at start when H2 keeps its data in files.
@@ -78,7 +78,8 @@ public final class QuartzScheduling {
      * Sets up the {@code quartz} component of {@code camelContext} for the database of {@code dataSource}; call it
      * before the context starts. On a clustered vendor the component's scheduler is created from
      * {@link #clusteredProperties}, with {@code dataSource} lent to Quartz as a {@link ConnectionProvider} under a name
-     * unique to this call (Quartz never closes it); the component shuts the scheduler down when the context stops.
+     * unique to this call (Quartz never closes it); the scheduler starts when the context's last {@code quartz:} route
+     * has started, and the component shuts it down when the context stops.
      *
      * @param nodeId this instance's {@code wechat.cluster.node-id}
      * @return the vendor found, which decided the setup
