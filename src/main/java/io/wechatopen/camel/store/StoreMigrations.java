@@ -1,9 +1,8 @@
 package io.wechatopen.camel.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -16,15 +15,20 @@ import org.flywaydb.core.api.MigrationVersion;
  * Creates and upgrades the {@code wechat_} tables with Flyway, at start, before any store is used.
  *
  * <p>Migrations are SQL scripts in {@value #LOCATION}, one script for every database: H2 2.x, PostgreSQL and
- * MySQL/MariaDB. The only vendor difference is the type of large text columns, written {@code ${large_text}} in the
- * scripts and chosen here from the JDBC metadata ({@code MEDIUMTEXT} on MySQL/MariaDB, {@code TEXT} on PostgreSQL,
- * {@code CLOB} elsewhere). Applied versions are recorded in {@value #HISTORY_TABLE}, so the tables can share a
- * schema with other applications.
+ * MySQL/MariaDB. The type of large text columns is written {@code ${large_text}} in the scripts and chosen here from
+ * the {@link DatabaseVendor} ({@code MEDIUMTEXT} on MySQL/MariaDB, {@code TEXT} on PostgreSQL, {@code CLOB}
+ * elsewhere). The databases several instances can share (PostgreSQL, MySQL/MariaDB) also get the scripts of their own
+ * folder under {@value #VENDOR_LOCATION}: Quartz's own tables for its clustered job store, as V4, prefixed
+ * {@code wechat_qrtz_}. Versions are numbered across both locations. Applied versions are recorded in
+ * {@value #HISTORY_TABLE}, so the tables can share a schema with other applications.
  */
 public final class StoreMigrations {
 
     /** Where the migration scripts are, on the class path of this class's class loader. */
     public static final String LOCATION = "classpath:io/wechatopen/camel/store/migration";
+
+    /** The parent of the vendors' own migration folders ({@code postgresql}, {@code mysql}), as {@link #LOCATION}. */
+    public static final String VENDOR_LOCATION = "classpath:io/wechatopen/camel/store/vendor-migration";
 
     /** Flyway's schema history table. */
     public static final String HISTORY_TABLE = "wechat_schema_history";
@@ -47,15 +51,24 @@ public final class StoreMigrations {
 
     /** As {@link #migrate(DataSource)}, but stops after {@code target} (for tests of upgrades from old versions). */
     static int migrate(DataSource dataSource, MigrationVersion target) {
-        String largeText = largeTextType(dataSource);
+        DatabaseVendor vendor;
+        try {
+            vendor = DatabaseVendor.of(dataSource);
+        } catch (StoreException e) {
+            throw new StoreException("Migrating the wechat_ tables failed: " + e.getMessage(), e.getCause());
+        }
+        List<String> locations = new ArrayList<>(List.of(LOCATION));
+        if (vendor.migrationFolder() != null) {
+            locations.add(VENDOR_LOCATION + "/" + vendor.migrationFolder());
+        }
         try {
             Flyway flyway = Flyway.configure(StoreMigrations.class.getClassLoader())
                     .target(target)
                     .dataSource(dataSource)
-                    .locations(LOCATION)
+                    .locations(locations.toArray(String[]::new))
                     .failOnMissingLocations(true)
                     .table(HISTORY_TABLE)
-                    .placeholders(Map.of("large_text", largeText))
+                    .placeholders(Map.of("large_text", vendor.largeTextType()))
                     .validateOnMigrate(true)
                     .cleanDisabled(true)
                     // Our tables are prefixed wechat_ to live next to others: a non-empty schema is no reason to stop.
@@ -64,29 +77,12 @@ public final class StoreMigrations {
                     .load();
             // An empty scan would pass silently (the applied versions count as "future") and leave the schema old.
             if (Arrays.stream(flyway.info().all()).noneMatch(migration -> migration.getState().isResolved())) {
-                throw new StoreException("Flyway found no migration in " + LOCATION + " (in Karaf, flyway-core must "
+                throw new StoreException("Flyway found no migration in " + locations + " (in Karaf, flyway-core must "
                         + "be started before this bundle; see the start-level in the feature)");
             }
             return flyway.migrate().migrationsExecuted;
         } catch (FlywayException e) {
             throw new StoreException("Migrating the wechat_ tables failed: " + e.getMessage(), e);
         }
-    }
-
-    private static String largeTextType(DataSource dataSource) {
-        String product;
-        try (Connection connection = dataSource.getConnection()) {
-            product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        } catch (SQLException e) {
-            throw new StoreException("Migrating the wechat_ tables failed: cannot connect to the database (SQLState "
-                    + e.getSQLState() + ")", e);
-        }
-        if (product.contains("mariadb") || product.contains("mysql")) {
-            return "MEDIUMTEXT";
-        }
-        if (product.contains("postgresql")) {
-            return "TEXT";
-        }
-        return "CLOB";
     }
 }

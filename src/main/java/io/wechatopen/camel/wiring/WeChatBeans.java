@@ -215,7 +215,8 @@ public final class WeChatBeans extends ServiceSupport {
     /**
      * Wires the bundle into {@code camelContext}, the same way in every runtime: reads {@link WeChatSettings} from the
      * context's properties component, opens the pool (or uses {@code dataSource}), migrates the schema, builds every
-     * bean, adds this object as a service of the context (stopping the context closes the pool), binds the beans in
+     * bean, adds this object as a service of the context (stopping the context closes the pool), sets up the
+     * {@code quartz} component ({@link QuartzScheduling}: clustered on PostgreSQL and MariaDB), binds the beans in
      * the context's registry and adds the Java routes; adds the sandbox's routes when {@code wechat.sandbox.enabled}
      * is true and {@code wechat.api.base-url} points at it (so pointing the base URL at WeChat switches it off).
      *
@@ -231,6 +232,7 @@ public final class WeChatBeans extends ServiceSupport {
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), settingsOrigin));
         WeChatBeans beans = create(settings, dataSource, camelContext, clock);
         camelContext.addService(beans, true, true);
+        QuartzScheduling.configure(camelContext, beans.dataSource(), settings.cluster().nodeId());
         beans.bindTo(camelContext.getRegistry());
         for (RoutesBuilder routes : beans.routes()) {
             camelContext.addRoutes(routes);

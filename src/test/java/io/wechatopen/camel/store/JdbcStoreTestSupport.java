@@ -136,17 +136,26 @@ abstract class JdbcStoreTestSupport {
 
     // --- migrations
 
+    /**
+     * Every migration: V1 to V3, V5 and V6 everywhere, plus V4 (Quartz's tables) on the databases several instances
+     * share.
+     */
+    private int migrationCount() {
+        return vendor() == Vendor.H2 ? 5 : 6;
+    }
+
     @Test
     void migrateWhenRunTwiceThenSecondRunAppliesNothing() throws SQLException {
         try (Db fresh = TestDatabases.empty(vendor())) {
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(5);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(migrationCount());
             assertThat(StoreMigrations.migrate(fresh.dataSource())).isZero();
 
             for (String table : List.of("wechat_component", "wechat_authorizer", "wechat_authorization_event",
                     "wechat_authorization_state", "wechat_authorization_code")) {
                 assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            for (String version : List.of("1", "2", "3", "5", "6")) {
+            for (String version : vendor() == Vendor.H2 ? List.of("1", "2", "3", "5", "6")
+                    : List.of("1", "2", "3", "4", "5", "6")) {
                 assertThat(count(fresh.dataSource(),
                         "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
                                 + " = '" + version + "' AND " + quoted("success") + " = " + trueLiteral()))
@@ -160,7 +169,7 @@ abstract class JdbcStoreTestSupport {
         try (Db fresh = TestDatabases.empty(vendor())) {
             update(fresh.dataSource(), "CREATE TABLE other_application_data (id INTEGER NOT NULL PRIMARY KEY)");
 
-            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(5);
+            assertThat(StoreMigrations.migrate(fresh.dataSource())).isEqualTo(migrationCount());
             assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_component")).isZero();
             assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM wechat_authorization_code")).isZero();
         }
@@ -185,7 +194,7 @@ abstract class JdbcStoreTestSupport {
                     + sealer.seal(push.decryptedXml(), JdbcPushStore.payloadContext(COMPONENT_APPID))
                     + "', 'RECEIVED')");
 
-            assertThat(StoreMigrations.migrate(v1)).isEqualTo(4);
+            assertThat(StoreMigrations.migrate(v1)).isEqualTo(migrationCount() - 1);
 
             JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(v1, sealer, CLOCK);
             assertThat(authorizers.find(COMPONENT_APPID, "wxv1")).get()
