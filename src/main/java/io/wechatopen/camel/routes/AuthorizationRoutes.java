@@ -2,9 +2,11 @@ package io.wechatopen.camel.routes;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
+import org.apache.camel.Processor;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -12,6 +14,7 @@ import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 import io.wechatopen.camel.config.AuthorizeSettings;
+import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
@@ -36,6 +39,8 @@ import io.wechatopen.camel.web.AuthorizationPages;
 public final class AuthorizationRoutes extends RouteBuilder {
 
     private static final int PAGE_THREADS = 20;
+    /** Exchange property: accounts the sweep claimed so far for the component. */
+    private static final String CLAIMED = "WeChatSweepClaimed";
     private static final int PAGE_QUEUE = 200;
 
     private final AuthorizationPages pages;
@@ -110,7 +115,16 @@ public final class AuthorizationRoutes extends RouteBuilder {
         // Each round claims (leases) one batch of due accounts that no other instance holds, so every instance can
         // sweep and none refreshes an account another holds; a batch is what the pool works on at once, so claimed
         // accounts do not wait out their lease in a queue.
-        String claimDue = "claimDueForRefresh(${header.WeChatComponentAppid}, " + settings.refreshConcurrency() + ")";
+        // At most wechat.authorizer.refresh-batch accounts per component and sweep.
+        Processor claimDue = exchange -> {
+            int claimed = exchange.getProperty(CLAIMED, 0, Integer.class);
+            int limit = Math.min(settings.refreshConcurrency(), settings.refreshBatch() - claimed);
+            List<AuthorizerRecord> batch = limit < 1 ? List.of()
+                    : tokens.claimDueForRefresh(exchange.getMessage().getHeader("WeChatComponentAppid", String.class),
+                            limit);
+            exchange.setProperty(CLAIMED, claimed + batch.size());
+            exchange.getMessage().setBody(batch);
+        };
         from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
                 .routeConfigurationId("wechat-schedule-errors")
                 .filter(method(sweep, "tryStart"))
@@ -118,16 +132,17 @@ public final class AuthorizationRoutes extends RouteBuilder {
                         .setBody(constant(componentAppids))
                         .split(body())
                             .setHeader("WeChatComponentAppid", body())
-                            .setBody(method(tokens, claimDue))
+                            .process(claimDue).id("claim-due-authorizers")
                             .loopDoWhile(PredicateBuilder.and(simple("${body.size()} > 0"),
                                     method(sweep, "inTime")))
                                 .split(body()).parallelProcessing().executorService(refreshPool)
                                     .filter(method(sweep, "inTime"))
                                         .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
-                                        .to("direct:wechat-authorizer-token-refresh")
+                                            .to("direct:wechat-authorizer-token-refresh")
+                                        .end()
                                     .end()
                                 .end()
-                                .setBody(method(tokens, claimDue))
+                                .process(claimDue).id("claim-more-due-authorizers")
                             .end()
                         .end()
                     .endDoTry()

@@ -19,8 +19,9 @@ public interface ComponentTokenStore {
     Optional<ComponentAccessToken> findToken(String componentAppid);
 
     /**
-     * Stores {@code token} unless the store already holds one that expires later (another instance may have
-     * refreshed meanwhile), in one transaction.
+     * Stores {@code token} unless the store already holds one that expires later, in one transaction, without a
+     * lease. Not for a token just issued by WeChat, whose last-issued token is the valid one whatever the expiries: that
+     * one is stored with {@link #saveLeasedToken}.
      *
      * @return true when {@code token} is now the stored one
      * @throws StoreException when the database cannot be written; nothing is changed then

@@ -34,8 +34,13 @@ import io.wechatopen.camel.model.AuthorizerStatus;
  * {@link #restoreRefreshToken}) effective before it is ignored; one effective at the same millisecond applies. Times
  * are stored to the millisecond; {@code updated_at} comes from the clock.
  *
+ * <p>Leases and back-off: {@code lease_holder} and {@code lease_until} hold the account's lease,
+ * {@code refresh_failures}, {@code refresh_retry_at} and {@code refresh_error} its refresh back-off. Writing them alone
+ * does not change {@code version}; a stored refresh, a new authorization and a restored refresh token reset the
+ * back-off.
+ *
  * <p>Thread-safe; every call takes its own connection from the pool and every write is one READ COMMITTED
- * transaction that increments {@code version}.
+ * transaction that increments {@code version} (lease and back-off writes excepted).
  */
 public final class JdbcAuthorizerStore implements AuthorizerStore {
 

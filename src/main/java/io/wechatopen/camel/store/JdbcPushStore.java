@@ -31,7 +31,8 @@ import io.wechatopen.camel.model.StoredEvent;
  * {@code attempts} (with the last error in {@code last_error}) and sets status {@value #STATUS_FAILED} at the last
  * one. Until then {@code next_attempt_at} holds when the next attempt is due, and {@link #findUnprocessed} returns
  * only due events. Ticket pushes and pushes of other types stay {@value #STATUS_RECEIVED}: they are recorded for
- * audit only.
+ * audit only. With several instances, {@link #claimUnprocessed} leases due events ({@code lease_holder},
+ * {@code lease_until}); marking an event processed or failed (or retrying it) ends its lease.
  *
  * <p>The delivery key (component, msg_signature, timestamp, nonce) is unique; {@code body_hash} tells a re-delivery
  * of the same request from a replay of its key with another body.

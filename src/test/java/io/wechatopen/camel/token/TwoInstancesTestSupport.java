@@ -43,10 +43,14 @@ import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.ComponentAccessToken;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
+import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.store.ComponentTokenStore;
+import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
+import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.SecretSealer;
+import io.wechatopen.camel.store.StoredPushes;
 import io.wechatopen.camel.store.TestDatabases;
 import io.wechatopen.camel.store.TestDatabases.Vendor;
 import io.wechatopen.camel.support.MutableClock;
@@ -252,7 +256,48 @@ abstract class TwoInstancesTestSupport {
         assertThat(counted.refreshes.get(account)).hasValue(2);
     }
 
+    // --- authorization pushes
+
+    @Test
+    void processPendingWhenTwoInstancesProcessFortyPushesConcurrentlyThenEachProcessedOnceAndExchangedOnce()
+            throws Exception {
+        FaultyWeChat wechat = new FaultyWeChat();
+        JdbcPushStore intake = new JdbcPushStore(db.dataSource(), sealer, clock);
+        for (int i = 0; i < 40; i++) {
+            String account = String.format("wxaccount%08d", i);
+            intake.record(StoredPushes.authorizationPush(COMPONENT, InfoType.AUTHORIZED, account,
+                    wechat.approve(account, T0.getEpochSecond()), T0.minusSeconds(60).plusSeconds(i), T0));
+        }
+        AuthorizationEventProcessor a = eventProcessor("node-a", wechat);
+        AuthorizationEventProcessor b = eventProcessor("node-b", wechat);
+        CyclicBarrier together = new CyclicBarrier(2);
+
+        Future<Integer> byA = executor.submit(() -> {
+            together.await();
+            return a.processPending(COMPONENT);
+        });
+        Future<Integer> byB = executor.submit(() -> {
+            together.await();
+            return b.processPending(COMPONENT);
+        });
+
+        // A push processed by both would count twice.
+        assertThat(byA.get(60, TimeUnit.SECONDS) + byB.get(60, TimeUnit.SECONDS)).isEqualTo(40);
+        assertThat(wechat.calls("api_query_auth")).isEqualTo(40);
+        assertThat(intake.countEvents(COMPONENT, JdbcPushStore.STATUS_PROCESSED)).isEqualTo(40);
+    }
+
     // --- helpers
+
+    private AuthorizationEventProcessor eventProcessor(String node, FaultyWeChat wechat) {
+        JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
+        AuthorizationExchanger exchanger = new AuthorizationExchanger(wechat, authorizers,
+                new JdbcAuthorizationCodeStore(db.dataSource()), change -> {
+                }, Duration.ofSeconds(30), clock);
+        return new AuthorizationEventProcessor(new JdbcPushStore(db.dataSource(), sealer, clock), authorizers,
+                exchanger, change -> {
+                }, new ClusterSettings(node, LEASE), clock);
+    }
 
     private ComponentTokenManager componentManager(String node, InMemoryComponentStores tickets,
             RecordingComponentApi api, CountDownLatch leaseRefused) {
