@@ -24,8 +24,9 @@ import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.Notice;
 
 /**
- * {@link NoticeStore} on the {@code wechat_notice} table. {@code headers} is a JSON object of strings; a new notice
- * is due at once ({@code lease_until = created_at}, no holder).
+ * {@link NoticeStore} on the {@code wechat_notice} table. {@code headers} is a JSON object of strings. A new notice
+ * is held by the writer until {@code created_at} plus its lease, or due at once (no holder) when the store has no
+ * writer (see the constructors).
  *
  * <p>Claims are portable compare-and-sets (no {@code SKIP LOCKED}): the due notices are read, then each is taken by
  * an update that applies only while it is still undelivered and its lease has ended, so two instances never hold
