@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param headers the Camel headers it is sent with ({@code WeChatNoticeId} included)
  * @param body the message body: a JSON notice, or the decrypted XML of an account message
  * @param createdAt when it was written
- * @param attempts the failed deliveries so far
+ * @param attempts the deliveries started so far (claims), this one included once claimed
  */
 public record Notice(String noticeId, String componentAppid, String authorizerAppid, String kind, String changeKind,
         Map<String, String> headers, String body, Instant createdAt, int attempts) {

@@ -133,9 +133,9 @@ public final class NoticeRelay {
             }
             return true;
         }
-        Instant retryAt = clock.instant().plus(retryDelay(notice.attempts()));
+        Instant retryAt = clock.instant().plus(retryDelay(notice.attempts() - 1));
         LOG.warn("Delivery of the {} notice {} of {} failed (attempt {}), next at {}: {}", notice.changeKind(),
-                notice.noticeId(), notice.authorizerAppid(), notice.attempts() + 1, retryAt, failure.getMessage());
+                notice.noticeId(), notice.authorizerAppid(), notice.attempts(), retryAt, failure.getMessage());
         store.markFailed(notice.noticeId(), nodeId, retryAt,
                 failure.getClass().getSimpleName() + ": " + failure.getMessage());
         return false;
@@ -148,7 +148,7 @@ public final class NoticeRelay {
 
     /** The delay after the {@code (failedBefore + 1)}th failed delivery. */
     static Duration retryDelay(int failedBefore) {
-        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(failedBefore, 16));
+        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(failedBefore, 0), 16));
         return delay.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay;
     }
 

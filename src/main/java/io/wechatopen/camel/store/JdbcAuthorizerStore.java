@@ -348,7 +348,7 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     /** Writes the notice of a change the transaction applied. */
     private void writeNotice(Connection connection, boolean applied, AuthorizationChange notice) throws SQLException {
         if (applied && notice != null) {
-            JdbcNoticeStore.insert(connection, notices.authorizationNotice(notice));
+            notices.insert(connection, notices.authorizationNotice(notice));
         }
     }
 

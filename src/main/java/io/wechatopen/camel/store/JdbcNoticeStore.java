@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +24,9 @@ import io.wechatopen.camel.model.AuthorizationChange;
 import io.wechatopen.camel.model.Notice;
 
 /**
- * {@link NoticeStore} on the {@code wechat_notice} table. {@code headers} is a JSON object of strings; a new notice
- * is due at once ({@code lease_until = created_at}, no holder).
+ * {@link NoticeStore} on the {@code wechat_notice} table. {@code headers} is a JSON object of strings. A new notice
+ * is held by the writer until {@code created_at} plus its lease, or due at once (no holder) when the store has no
+ * writer (see the constructors).
  *
  * <p>Claims are portable compare-and-sets (no {@code SKIP LOCKED}): the due notices are read, then each is taken by
  * an update that applies only while it is still undelivered and its lease has ended, so two instances never hold
@@ -39,18 +41,20 @@ public final class JdbcNoticeStore implements NoticeStore {
 
     private static final String COLUMNS = "notice_id, component_appid, authorizer_appid, kind, change_kind, headers,"
             + " body, created_at, attempts";
-    private static final String INSERT = "INSERT INTO wechat_notice (" + COLUMNS + ", lease_until)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)";
+    private static final String INSERT = "INSERT INTO wechat_notice (" + COLUMNS + ", lease_holder, lease_until)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+    // Due: no live lease; or held by the claimer since it wrote it and never tried yet (see the constructor).
+    private static final String CLAIMABLE = " delivered_at IS NULL AND (lease_until <= ?"
+            + " OR (lease_holder = ? AND attempts = 0))";
     private static final String EXISTS = "SELECT 1 FROM wechat_notice WHERE notice_id = ?";
-    private static final String SELECT_DUE = "SELECT notice_id FROM wechat_notice"
-            + " WHERE delivered_at IS NULL AND lease_until <= ? ORDER BY created_at, notice_id LIMIT ?";
-    private static final String TAKE = "UPDATE wechat_notice SET lease_holder = ?, lease_until = ?"
-            + " WHERE notice_id = ? AND delivered_at IS NULL AND lease_until <= ?";
+    private static final String SELECT_DUE = "SELECT notice_id FROM wechat_notice WHERE" + CLAIMABLE
+            + " ORDER BY created_at, notice_id LIMIT ?";
+    private static final String TAKE = "UPDATE wechat_notice SET lease_holder = ?, lease_until = ?, attempts = attempts + 1"
+            + " WHERE notice_id = ? AND" + CLAIMABLE;
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM wechat_notice WHERE notice_id = ?";
     private static final String DELIVERED = "UPDATE wechat_notice SET delivered_at = ?"
             + " WHERE notice_id = ? AND lease_holder = ? AND delivered_at IS NULL";
-    private static final String FAILED = "UPDATE wechat_notice SET attempts = attempts + 1, lease_until = ?,"
-            + " last_error = ? WHERE notice_id = ? AND lease_holder = ? AND delivered_at IS NULL";
+    private static final String FAILED = "UPDATE wechat_notice SET lease_until = ?, last_error = ? WHERE notice_id = ? AND lease_holder = ? AND delivered_at IS NULL";
     private static final String COUNT_PENDING = "SELECT COUNT(*) FROM wechat_notice"
             + " WHERE component_appid = ? AND delivered_at IS NULL";
     private static final String SELECT_BY_AUTHORIZER = "SELECT " + COLUMNS + " FROM wechat_notice"
@@ -59,6 +63,8 @@ public final class JdbcNoticeStore implements NoticeStore {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final String writer;
+    private final Duration writerLease;
     private volatile Runnable onWritten = () -> {
     };
 
@@ -67,8 +73,24 @@ public final class JdbcNoticeStore implements NoticeStore {
      * @param clock gives {@code created_at} of the notices built by {@link #authorizationNotice}
      */
     public JdbcNoticeStore(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, null, Duration.ZERO);
+    }
+
+    /**
+     * A store whose new notices are held by {@code writer} from the start, until {@code created_at + lease}: the
+     * instance that committed a change delivers its notice itself (its relay claims the notices it holds and has
+     * not tried yet), and the others take it over only once that lease ended.
+     *
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param clock gives {@code created_at} of the notices built by {@link #authorizationNotice}
+     * @param writer this instance's node id, or null for notices due to any instance at once
+     * @param lease how long a new notice stays the writer's
+     */
+    public JdbcNoticeStore(DataSource dataSource, Clock clock, String writer, Duration lease) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = writer;
+        this.writerLease = Objects.requireNonNull(lease, "lease");
     }
 
     /**
@@ -115,12 +137,12 @@ public final class JdbcNoticeStore implements NoticeStore {
     }
 
     /** Inserts a notice inside the caller's transaction; it becomes visible when that transaction commits. */
-    static void insert(Connection connection, Notice notice) throws SQLException {
+    void insert(Connection connection, Notice notice) throws SQLException {
         String headers = json(notice.headers());
         JdbcSupport.execute(connection, INSERT, s -> bind(s, notice, headers));
     }
 
-    private static void bind(PreparedStatement s, Notice notice, String headers) throws SQLException {
+    private void bind(PreparedStatement s, Notice notice, String headers) throws SQLException {
         s.setString(1, notice.noticeId());
         s.setString(2, notice.componentAppid());
         s.setString(3, notice.authorizerAppid());
@@ -129,7 +151,8 @@ public final class JdbcNoticeStore implements NoticeStore {
         s.setString(6, headers);
         s.setString(7, notice.body());
         s.setLong(8, notice.createdAt().toEpochMilli());
-        s.setLong(9, notice.createdAt().toEpochMilli());
+        JdbcSupport.setNullableString(s, 9, writer);
+        s.setLong(10, notice.createdAt().plus(writer == null ? Duration.ZERO : writerLease).toEpochMilli());
     }
 
     @Override
@@ -158,7 +181,8 @@ public final class JdbcNoticeStore implements NoticeStore {
         return JdbcSupport.read(dataSource, "Claiming notices", connection -> {
             List<String> due = JdbcSupport.queryList(connection, SELECT_DUE, s -> {
                 s.setLong(1, nowMillis);
-                s.setInt(2, limit);
+                s.setString(2, holder);
+                s.setInt(3, limit);
             }, rs -> rs.getString(1));
             List<Notice> claimed = new ArrayList<>();
             for (String id : due) {
@@ -167,6 +191,7 @@ public final class JdbcNoticeStore implements NoticeStore {
                     s.setLong(2, until);
                     s.setString(3, id);
                     s.setLong(4, nowMillis);
+                    s.setString(5, holder);
                 }) == 1;
                 if (taken) {
                     JdbcSupport.queryOne(connection, SELECT_ONE, s -> s.setString(1, id), JdbcNoticeStore::map)

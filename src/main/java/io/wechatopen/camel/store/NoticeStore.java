@@ -24,8 +24,10 @@ public interface NoticeStore {
 
     /**
      * Takes at most {@code limit} undelivered notices that no live lease holds and whose next attempt is due at
-     * {@code now}, oldest first, each by a compare-and-set: {@code lease_holder = holder},
-     * {@code lease_until = leaseUntil}. A notice another instance took meanwhile is left out.
+     * {@code now}, or that {@code holder} holds since it wrote them and has not tried to deliver yet; oldest first,
+     * each by a compare-and-set: {@code lease_holder = holder}, {@code lease_until = leaseUntil}, one more attempt
+     * counted. A notice another
+     * instance took meanwhile is left out. One instance must not claim while its own deliveries are in flight.
      *
      * @return the claimed notices, oldest first; empty when none is due
      * @throws StoreException when the database cannot be read or written
@@ -40,7 +42,7 @@ public interface NoticeStore {
     boolean markDelivered(String noticeId, String holder, Instant at);
 
     /**
-     * Records a failed delivery while {@code holder} holds the notice: one more attempt, next attempt at
+     * Records a failed delivery while {@code holder} holds the notice: next attempt at
      * {@code retryAt}; {@code error} must be free of secrets (cut to 512 characters).
      *
      * @return false when another instance took it over meanwhile or it was delivered already

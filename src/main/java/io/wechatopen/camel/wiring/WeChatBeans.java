@@ -143,7 +143,8 @@ public final class WeChatBeans extends ServiceSupport {
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
         this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
-        this.noticeStore = new JdbcNoticeStore(dataSource, clock);
+        this.noticeStore = new JdbcNoticeStore(dataSource, clock, settings.cluster().nodeId(),
+                settings.cluster().leaseDuration());
         this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);

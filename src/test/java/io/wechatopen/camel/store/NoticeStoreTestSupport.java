@@ -159,6 +159,33 @@ abstract class NoticeStoreTestSupport {
     }
 
     @Test
+    void claimWhenTheWriterHoldsTheNewNoticeThenOnlyTheWriterTakesItUntilItsLeaseEnds() {
+        JdbcNoticeStore writer = new JdbcNoticeStore(database.db().dataSource(), clock, "node-writer", LEASE);
+        JdbcAuthorizerStore writing = new JdbcAuthorizerStore(database.db().dataSource(),
+                SecretSealer.fromKeys(TestDatabases.TEST_KEY), clock, writer);
+        writing.markUnauthorized(COMPONENT_APPID, ACCOUNT, T0, unauthorized(T0));
+
+        assertThat(notices.claim("node-other", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE), 10)).isEmpty();
+        Notice taken = notices.claim("node-writer", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE), 10).get(0);
+        // the writer failed once: from now on its back-off applies to it as to anyone
+        assertThat(notices.markFailed(taken.noticeId(), "node-writer", T0.plusSeconds(3), "integrator down")).isTrue();
+        assertThat(notices.claim("node-writer", T0.plusSeconds(2), T0.plusSeconds(2).plus(LEASE), 10)).isEmpty();
+        assertThat(notices.claim("node-other", T0.plusSeconds(3), T0.plusSeconds(3).plus(LEASE), 10))
+                .extracting(Notice::noticeId).containsExactly(taken.noticeId());
+    }
+
+    @Test
+    void claimWhenTheWriterDiedThenAnotherTakesItsNoticeAtTheEndOfItsLease() {
+        JdbcNoticeStore writer = new JdbcNoticeStore(database.db().dataSource(), clock, "node-writer", LEASE);
+        writer.add(message("n-1", T0));
+
+        assertThat(notices.claim("node-other", T0.plus(LEASE).minusMillis(1), T0.plus(LEASE.multipliedBy(2)), 10))
+                .isEmpty();
+        assertThat(notices.claim("node-other", T0.plus(LEASE), T0.plus(LEASE.multipliedBy(2)), 10))
+                .extracting(Notice::noticeId).containsExactly("n-1");
+    }
+
+    @Test
     void markFailedWhenHolderThenAttemptCountedAndRetriedOnlyFromRetryAt() {
         authorizers.markUnauthorized(COMPONENT_APPID, ACCOUNT, T0, unauthorized(T0));
         Notice notice = notices.claim("node-a", T0, T0.plus(LEASE), 10).get(0);
@@ -168,7 +195,7 @@ abstract class NoticeStoreTestSupport {
 
         assertThat(notices.claim("node-b", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE), 10)).isEmpty();
         assertThat(notices.claim("node-b", T0.plusSeconds(2), T0.plusSeconds(2).plus(LEASE), 10))
-                .singleElement().returns(1, Notice::attempts);
+                .singleElement().returns(2, Notice::attempts);
     }
 
     @Test
@@ -213,10 +240,11 @@ abstract class NoticeStoreTestSupport {
                 }
                 List<String> taken = new ArrayList<>();
                 List<Notice> batch;
+                int rounds = 0;
                 do {
                     batch = notices.claim(node, T0, T0.plus(LEASE), 5);
                     batch.forEach(n -> taken.add(n.noticeId()));
-                } while (!batch.isEmpty());
+                } while (!batch.isEmpty() && ++rounds < 40);
                 return taken;
             }));
         }
