@@ -292,11 +292,9 @@ abstract class TwoInstancesTestSupport {
     private AuthorizationEventProcessor eventProcessor(String node, FaultyWeChat wechat) {
         JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
         AuthorizationExchanger exchanger = new AuthorizationExchanger(wechat, authorizers,
-                new JdbcAuthorizationCodeStore(db.dataSource()), change -> {
-                }, Duration.ofSeconds(30), clock);
+                new JdbcAuthorizationCodeStore(db.dataSource()), Duration.ofSeconds(30), clock);
         return new AuthorizationEventProcessor(new JdbcPushStore(db.dataSource(), sealer, clock), authorizers,
-                exchanger, change -> {
-                }, new ClusterSettings(node, LEASE), clock);
+                exchanger, new ClusterSettings(node, LEASE), clock);
     }
 
     private ComponentTokenManager componentManager(String node, InMemoryComponentStores tickets,
