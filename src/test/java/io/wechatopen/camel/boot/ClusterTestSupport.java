@@ -188,8 +188,10 @@ abstract class ClusterTestSupport {
     void refreshCyclesWhenThreeInstancesRunThenEachTokenIsFetchedOncePerCycle() {
         Instant from = Instant.now();
         // several cycles of every account's token and of the component token
-        await().atMost(Duration.ofSeconds(6L * CYCLE_S)).pollInterval(Duration.ofSeconds(1)).until(
-                () -> refreshesPerAccount(from).values().stream().allMatch(times -> times.size() >= 3));
+        await().atMost(Duration.ofSeconds(6L * CYCLE_S)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            Map<String, List<Instant>> perAccount = refreshesPerAccount(from);
+            return perAccount.size() == ACCOUNTS && perAccount.values().stream().allMatch(times -> times.size() >= 3);
+        });
         Map<String, List<Instant>> perAccount = refreshesPerAccount(from);
         assertThat(perAccount).hasSize(ACCOUNTS);
         perAccount.forEach((account, times) -> assertThat(duplicates(times))
