@@ -69,6 +69,7 @@ import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
 import io.wechatopen.camel.sandbox.SandboxState;
 import io.wechatopen.camel.store.DataSources;
+import io.wechatopen.camel.store.DatabaseVendor;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
@@ -153,7 +154,8 @@ public final class WeChatBeans extends ServiceSupport {
         ApiBackoff backoff = new ApiBackoff(clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
-        NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(), clock);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(),
+                !DatabaseVendor.of(dataSource).clustered(), clock);
         NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
                 settings.cluster().nodeId(), settings.cluster().leaseDuration(), clock);
         noticeStore.onWritten(relay::wake);
