@@ -21,7 +21,8 @@ class NodeHeartbeatTest {
     @Test
     void beatWhenAnotherInstanceUsesTheSameH2DatabaseThenWarnsOnce() {
         MutableClock clock = new MutableClock(T0);
-        try (Db db = TestDatabases.migrated(Vendor.H2); LogCapture log = new LogCapture(NodeHeartbeat.class.getName())) {
+        try (Db db = TestDatabases.migrated(Vendor.H2);
+                LogCapture log = new LogCapture(NodeHeartbeat.class.getName())) {
             NodeHeartbeat a = new NodeHeartbeat(new JdbcNodeStore(db.dataSource()), "node-a", true, clock);
             NodeHeartbeat b = new NodeHeartbeat(new JdbcNodeStore(db.dataSource()), "node-b", true, clock);
             a.beat();
@@ -41,7 +42,8 @@ class NodeHeartbeatTest {
     @Test
     void beatWhenTheDatabaseIsSharedByDesignThenSaysNothing() {
         MutableClock clock = new MutableClock(T0);
-        try (Db db = TestDatabases.migrated(Vendor.H2); LogCapture log = new LogCapture(NodeHeartbeat.class.getName())) {
+        try (Db db = TestDatabases.migrated(Vendor.H2);
+                LogCapture log = new LogCapture(NodeHeartbeat.class.getName())) {
             new NodeHeartbeat(new JdbcNodeStore(db.dataSource()), "node-a", false, clock).beat();
             new NodeHeartbeat(new JdbcNodeStore(db.dataSource()), "node-b", false, clock).beat();
             new NodeHeartbeat(new JdbcNodeStore(db.dataSource()), "node-a", false, clock).beat();
