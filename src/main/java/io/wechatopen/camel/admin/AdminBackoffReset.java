@@ -9,9 +9,10 @@ import org.apache.camel.Message;
 import io.wechatopen.camel.token.ApiBackoff;
 
 /**
- * {@code POST /admin/backoffs/reset} (bearer): ends every WeChat API back-off and 45009 quota breaker of this
- * instance, for an operator who has cleared the quota ({@code clear_quota}) or fixed the cause (IP whitelist,
- * secret). Answers {@code {"reset":N}}, the number of back-offs that were in force.
+ * {@code POST /admin/backoffs/reset} (bearer): ends every WeChat API back-off and 45009 quota breaker, for every
+ * instance on the database (they are stored there), for an operator who has cleared the quota ({@code clear_quota})
+ * or fixed the cause (IP whitelist, secret). Answers {@code {"reset":N}}, the number of back-offs recorded (in force,
+ * or elapsed since the API's last failure).
  */
 public final class AdminBackoffReset {
 

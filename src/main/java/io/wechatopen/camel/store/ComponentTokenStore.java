@@ -55,4 +55,14 @@ public interface ComponentTokenStore {
      * @throws StoreException when the database cannot be written
      */
     void releaseLease(String componentAppid, String holder);
+
+    /**
+     * Expires the stored token at {@code at} when it is still {@code token} and expires later, in one transaction
+     * (compare-and-set on the stored value), so that every instance refreshes it once instead of each being refused
+     * by WeChat; a token already replaced is left alone.
+     *
+     * @return true when {@code token} was the stored one and is now expired
+     * @throws StoreException when the database cannot be written or the stored token cannot be opened
+     */
+    boolean expireToken(String componentAppid, String token, Instant at);
 }

@@ -26,6 +26,11 @@ public final class JdbcComponentTokenStore implements ComponentTokenStore {
     private static final String INSERT_TOKEN = "INSERT INTO wechat_component (component_appid, access_token,"
             + " access_token_obtained_at, access_token_expires_at, updated_at) VALUES (?, ?, ?, ?, ?)";
 
+    private static final String LOCK_TOKEN = "SELECT access_token FROM wechat_component"
+            + " WHERE component_appid = ? AND access_token IS NOT NULL AND access_token_expires_at > ? FOR UPDATE";
+    private static final String EXPIRE_TOKEN = "UPDATE wechat_component SET access_token_expires_at = ?,"
+            + " updated_at = ? WHERE component_appid = ?";
+
     private static final String TAKE_LEASE = "UPDATE wechat_component SET token_lease_holder = ?,"
             + " token_lease_until = ? WHERE component_appid = ? AND (token_lease_holder IS NULL"
             + " OR token_lease_until IS NULL OR token_lease_until < ? OR token_lease_holder = ?)";
@@ -167,5 +172,33 @@ public final class JdbcComponentTokenStore implements ComponentTokenStore {
                     update.setString(1, componentAppid);
                     update.setString(2, holder);
                 }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The row is read {@code FOR UPDATE} and its token opened and compared before the update: a token sealed twice
+     * differs at rest, so the comparison cannot be made in SQL.
+     */
+    @Override
+    public boolean expireToken(String componentAppid, String token, Instant at) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(token, "token");
+        long atMillis = at.toEpochMilli();
+        long now = clock.millis();
+        return JdbcSupport.inTransaction(dataSource, "Expiring the component_access_token", connection -> {
+            String sealed = JdbcSupport.queryOne(connection, LOCK_TOKEN, s -> {
+                s.setString(1, componentAppid);
+                s.setLong(2, atMillis);
+            }, rs -> rs.getString(1)).orElse(null);
+            if (sealed == null || !token.equals(sealer.open(sealed, tokenContext(componentAppid)))) {
+                return false;
+            }
+            return JdbcSupport.execute(connection, EXPIRE_TOKEN, update -> {
+                update.setLong(1, atMillis);
+                update.setLong(2, now);
+                update.setString(3, componentAppid);
+            }) > 0;
+        });
     }
 }

@@ -73,7 +73,10 @@ public final class ComponentTokenManager {
     private final String nodeId;
     private final Duration leaseDuration;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Per component, the token WeChat last called invalid (40001/42001/40014): not handed out again. */
+    /**
+     * Per component, the token WeChat last called invalid (40001/42001/40014): not handed out again by this instance
+     * (the store's copy is expired for the others).
+     */
     private final Map<String, String> invalidTokens = new ConcurrentHashMap<>();
 
     public ComponentTokenManager(Iterable<ComponentSettings> components, TicketStore tickets,
@@ -149,11 +152,23 @@ public final class ComponentTokenManager {
 
     /**
      * WeChat refused {@code token} (40001/42001/40014, e.g. another deployment fetched a newer one): it is not
-     * handed out again and the next request refreshes. A token already replaced is ignored.
+     * handed out again, by this instance or any other on the database, and the next request refreshes (once,
+     * cluster-wide, under the lease). The stored token is expired only while it is still {@code token}: a token
+     * already replaced is left alone. A store that cannot be written is logged; this instance still stops handing the
+     * token out.
      */
     public void reportInvalid(String componentAppid, String token) {
+        // Kept locally too: covers the moment before the write, and a write that fails.
         invalidTokens.put(componentAppid, token);
-        LOG.info("component_access_token of {} reported invalid; it will be refreshed", componentAppid);
+        try {
+            if (tokens.expireToken(componentAppid, token, clock.instant())) {
+                LOG.info("component_access_token of {} reported invalid; expired for every instance, it will be"
+                        + " refreshed", componentAppid);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("component_access_token of {} reported invalid, but it could not be expired in the store ({});"
+                    + " this instance will refresh it", componentAppid, e.getMessage());
+        }
     }
 
     private boolean usable(ComponentAccessToken token, Duration skew) {

@@ -70,6 +70,7 @@ import io.wechatopen.camel.sandbox.SandboxRoutes;
 import io.wechatopen.camel.sandbox.SandboxState;
 import io.wechatopen.camel.store.DataSources;
 import io.wechatopen.camel.store.DatabaseVendor;
+import io.wechatopen.camel.store.JdbcApiBackoffStore;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
@@ -151,7 +152,7 @@ public final class WeChatBeans extends ServiceSupport {
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
         this.health = new ComponentHealth(new JdbcComponentHealthStore(dataSource));
 
-        ApiBackoff backoff = new ApiBackoff(clock);
+        ApiBackoff backoff = new ApiBackoff(new JdbcApiBackoffStore(dataSource, clock), clock);
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
         NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(),

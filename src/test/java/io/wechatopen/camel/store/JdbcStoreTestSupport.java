@@ -531,6 +531,25 @@ abstract class JdbcStoreTestSupport {
     }
 
     @Test
+    void expireTokenWhenStillTheStoredTokenThenExpiredOtherwiseUnchanged() {
+        ComponentAccessToken stored = token("token-1", T0.plusSeconds(7200));
+        tokenStore.saveToken(stored);
+        Instant reported = T0.plusSeconds(60);
+
+        assertThat(tokenStore.expireToken(COMPONENT_APPID, "token-0", reported)).as("already replaced").isFalse();
+        assertThat(tokenStore.expireToken(OTHER_APPID, "token-1", reported)).as("another component").isFalse();
+        assertThat(tokenStore.findToken(COMPONENT_APPID)).contains(stored);
+
+        assertThat(tokenStore.expireToken(COMPONENT_APPID, "token-1", reported)).isTrue();
+        assertThat(tokenStore.findToken(COMPONENT_APPID))
+                .contains(new ComponentAccessToken(COMPONENT_APPID, "token-1", stored.obtainedAt(), reported));
+        assertThat(tokenStore.expireToken(COMPONENT_APPID, "token-1", reported.plusSeconds(1)))
+                .as("expired already").isFalse();
+        // A token issued afterwards is stored over the expired one.
+        assertThat(tokenStore.saveToken(token("token-2", T0.plusSeconds(3600)))).isTrue();
+    }
+
+    @Test
     void findTokenWhenNoneStoredThenEmpty() {
         pushStore.record(ticketPush(COMPONENT_APPID, "ticket-only", T0));
 

@@ -35,7 +35,8 @@ class ComponentTokenManagerTest {
     private final ComponentHealth health = new ComponentHealth();
     private final ComponentTokenManager manager = new ComponentTokenManager(
             List.of(new ComponentSettings(APPID, "secret", "token", "a".repeat(43))), stores, stores, api,
-            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health, new ApiBackoff(clock),
+            new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12)), health,
+            new ApiBackoff(new InMemoryApiBackoffStore(), clock),
             new ClusterSettings("node-a", Duration.ofSeconds(30)), clock);
     private ExecutorService executor;
 

@@ -68,4 +68,14 @@ final class InMemoryComponentStores implements TicketStore, ComponentTokenStore 
             leases.remove(componentAppid);
         }
     }
+
+    @Override
+    public synchronized boolean expireToken(String componentAppid, String token, Instant at) {
+        ComponentAccessToken stored = tokens.get(componentAppid);
+        if (stored == null || !stored.token().equals(token) || !stored.expiresAt().isAfter(at)) {
+            return false;
+        }
+        tokens.put(componentAppid, new ComponentAccessToken(componentAppid, token, stored.obtainedAt(), at));
+        return true;
+    }
 }

@@ -1,6 +1,8 @@
 package io.wechatopen.camel.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import io.wechatopen.camel.AuthorizerUnavailableException;
 import io.wechatopen.camel.api.ComponentApiClient;
+import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.dto.AuthorizerInfoResponse;
 import io.wechatopen.camel.api.dto.AuthorizerListResponse;
 import io.wechatopen.camel.api.dto.AuthorizerTokenResponse;
@@ -45,6 +48,7 @@ import io.wechatopen.camel.model.ComponentAccessToken;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
 import io.wechatopen.camel.model.InfoType;
 import io.wechatopen.camel.store.ComponentTokenStore;
+import io.wechatopen.camel.store.JdbcApiBackoffStore;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
@@ -68,6 +72,7 @@ abstract class TwoInstancesTestSupport {
     private static final Duration LEASE = Duration.ofSeconds(10);
     private static final TokenPolicy POLICY = new TokenPolicy(Duration.ofMinutes(10), Duration.ofHours(12));
     private static final int CONCURRENCY = 5;
+    private static final String API = "api_component_token";
 
     private TestDatabases.PerClass database;
     private TestDatabases.Db db;
@@ -161,6 +166,153 @@ abstract class TwoInstancesTestSupport {
 
         assertThat(a.accessToken(COMPONENT)).isEqualTo("token-new");
         assertThat(jdbcTokens().findToken(COMPONENT)).get().returns("token-new", ComponentAccessToken::token);
+    }
+
+    @Test
+    void componentTokenWhenWeChatRefusesThenBothInstancesBackOffAndWeChatIsCalledOnce() throws Exception {
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        api.answerNext(() -> {
+            throw new WeChatApiException("api_component_token", 61004,
+                    "access clientip is not registered requestIP: 1.2.3.4 rid: 1-2-3");
+        });
+        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        CyclicBarrier together = new CyclicBarrier(2 * CONCURRENCY);
+        List<Future<Throwable>> failures = new ArrayList<>();
+        for (int i = 0; i < 2 * CONCURRENCY; i++) {
+            ComponentTokenManager node = i % 2 == 0 ? a : b;
+            failures.add(executor.submit(() -> {
+                together.await();
+                return catchThrowable(() -> node.accessToken(COMPONENT));
+            }));
+        }
+
+        List<Throwable> thrown = new ArrayList<>();
+        for (Future<Throwable> failure : failures) {
+            thrown.add(failure.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(thrown).filteredOn(WeChatApiException.class::isInstance).hasSize(1);
+        assertThat(thrown).filteredOn(BackingOffException.class::isInstance).hasSize(2 * CONCURRENCY - 1)
+                .allSatisfy(e -> assertThat(e).hasMessageContaining("61004"));
+        for (ComponentTokenManager node : List.of(a, b, a, b)) {
+            assertThat(node.ensureFresh(COMPONENT, false)).isEqualTo(ComponentTokenManager.Outcome.BACKING_OFF);
+            assertThatThrownBy(() -> node.accessToken(COMPONENT)).isInstanceOf(BackingOffException.class);
+        }
+        assertThat(api.tokenCalls).hasValue(1);
+
+        clock.advance(ApiBackoff.MIN);
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-1");
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
+        assertThat(api.tokenCalls).hasValue(2);
+    }
+
+    @Test
+    void componentTokenWhenOneInstanceReportsItInvalidThenTheOtherNoLongerHandsItOutAndOneRefreshInAll() {
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
+        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-old");
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
+
+        a.reportInvalid(COMPONENT, "token-old");
+
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-1");
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
+        // A late report of the replaced token changes nothing.
+        b.reportInvalid(COMPONENT, "token-old");
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
+        assertThat(b.ensureFresh(COMPONENT, false)).isEqualTo(ComponentTokenManager.Outcome.STILL_VALID);
+        assertThat(api.tokenCalls).hasValue(1);
+    }
+
+    // --- the API back-off, shared
+
+    @Test
+    void backoffWhenOneInstanceRecordsFailuresThenTheOtherSeesThemAndTheDoublingContinuesAcrossBoth() {
+        ApiBackoff a = backoff();
+        ApiBackoff b = backoff();
+
+        a.failed(COMPONENT, API, new WeChatApiException(API, -1, "system error"));
+
+        assertThatThrownBy(() -> b.check(COMPONENT, API)).isInstanceOfSatisfying(BackingOffException.class, e -> {
+            assertThat(e.getErrcode()).isEqualTo(-1);
+            assertThat(e.getUntil()).isEqualTo(T0.plus(ApiBackoff.MIN));
+            assertThat(e).hasMessageContaining("system error");
+        });
+        assertThat(b.state(COMPONENT, API)).get().returns(ApiBackoff.MIN, ApiBackoff.State::last);
+        // A failure recorded while the back-off is in force (a call that started before it) does not double it.
+        assertThat(b.failed(COMPONENT, API, new IllegalStateException("read timed out")).last())
+                .isEqualTo(ApiBackoff.MIN);
+
+        clock.advance(ApiBackoff.MIN);
+        b.check(COMPONENT, API);
+        assertThat(b.failed(COMPONENT, API, new IllegalStateException("read timed out")).last())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(a.state(COMPONENT, API)).get().returns(Duration.ofMinutes(2), ApiBackoff.State::last)
+                .returns(null, ApiBackoff.State::errcode).returns("read timed out", ApiBackoff.State::message);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(a.failed(COMPONENT, API, new WeChatApiException(API, -1, "system error")).last())
+                .isEqualTo(Duration.ofMinutes(4));
+        assertThat(b.state(COMPONENT, API)).get().returns(Duration.ofMinutes(4), ApiBackoff.State::last);
+        assertThat(a.state(COMPONENT, "api_query_auth")).as("per API").isEmpty();
+        assertThat(a.state("wx00000000000other", API)).as("per component").isEmpty();
+    }
+
+    @Test
+    void backoffWhenQuotaExhaustedThenBothStopUntilBeijingMidnightAndOneResetClearsItForBoth() {
+        ApiBackoff a = backoff();
+        ApiBackoff b = backoff();
+        // T0 is 16:00 in Beijing: WeChat restores the quota at 00:00 there, 16:00 UTC.
+        Instant midnightInBeijing = Instant.parse("2026-12-01T16:00:00Z");
+
+        a.quotaExhaustedIf(COMPONENT, API, new WeChatApiException(API, 61004, "not the quota"));
+        b.check(COMPONENT, API);
+        a.quotaExhaustedIf(COMPONENT, API, new WeChatApiException(API, 45009, "reach max api daily quota limit"));
+
+        assertThat(b.state(COMPONENT, API)).get().returns(true, ApiBackoff.State::quotaExhausted)
+                .returns(midnightInBeijing, ApiBackoff.State::until);
+        // Another failure while the breaker is open does not shorten it.
+        b.failed(COMPONENT, API, new IllegalStateException("connection refused"));
+        clock.advance(Duration.ofHours(7).plusMinutes(59));
+        assertThatThrownBy(() -> b.check(COMPONENT, API)).isInstanceOf(BackingOffException.class)
+                .hasMessageContaining("45009");
+        assertThatThrownBy(() -> a.check(COMPONENT, API)).isInstanceOf(BackingOffException.class);
+
+        a.failed(COMPONENT, "api_query_auth", new IllegalStateException("connection refused"));
+        b.reset(COMPONENT, API);
+        a.check(COMPONENT, API);
+        b.check(COMPONENT, API);
+        assertThat(b.state(COMPONENT, "api_query_auth")).isPresent();
+        assertThat(b.resetAll(COMPONENT)).isEqualTo(1);
+        assertThat(a.state(COMPONENT, "api_query_auth")).isEmpty();
+    }
+
+    @Test
+    void backoffWhenBothInstancesFailAtOnceThenOneBackOffIsRecordedAndTheMessageIsCut() throws Exception {
+        ApiBackoff a = backoff();
+        ApiBackoff b = backoff();
+        String longMessage = "system error " + "x".repeat(600);
+        CyclicBarrier together = new CyclicBarrier(2 * CONCURRENCY);
+        List<Future<ApiBackoff.State>> recorded = new ArrayList<>();
+        for (int i = 0; i < 2 * CONCURRENCY; i++) {
+            ApiBackoff node = i % 2 == 0 ? a : b;
+            recorded.add(executor.submit(() -> {
+                together.await();
+                return node.failed(COMPONENT, API, new WeChatApiException(API, -1, longMessage));
+            }));
+        }
+
+        for (Future<ApiBackoff.State> state : recorded) {
+            assertThat(state.get(30, TimeUnit.SECONDS).last()).isEqualTo(ApiBackoff.MIN);
+        }
+        assertThat(b.state(COMPONENT, API)).get().returns(T0.plus(ApiBackoff.MIN), ApiBackoff.State::until)
+                .satisfies(state -> assertThat(state.message()).hasSize(512)
+                        .startsWith(API + " failed: errcode -1 system error"));
     }
 
     // --- authorizer tokens
@@ -301,8 +453,13 @@ abstract class TwoInstancesTestSupport {
             RecordingComponentApi api, CountDownLatch leaseRefused) {
         ComponentTokenStore tokens = new LeaseWatchingTokenStore(jdbcTokens(), leaseRefused);
         return new ComponentTokenManager(List.of(new ComponentSettings(COMPONENT, "secret", "token", "a".repeat(43))),
-                tickets, tokens, api, POLICY, new ComponentHealth(), new ApiBackoff(clock),
+                tickets, tokens, api, POLICY, new ComponentHealth(), backoff(),
                 new ClusterSettings(node, LEASE), clock);
+    }
+
+    /** One instance's back-off, on the shared database. */
+    private ApiBackoff backoff() {
+        return new ApiBackoff(new JdbcApiBackoffStore(db.dataSource(), clock), clock);
     }
 
     private JdbcComponentTokenStore jdbcTokens() {
@@ -407,6 +564,11 @@ abstract class TwoInstancesTestSupport {
         @Override
         public void releaseLease(String componentAppid, String holder) {
             delegate.releaseLease(componentAppid, holder);
+        }
+
+        @Override
+        public boolean expireToken(String componentAppid, String token, Instant at) {
+            return delegate.expireToken(componentAppid, token, at);
         }
     }
 

@@ -26,3 +26,19 @@ ALTER TABLE wechat_authorizer ADD COLUMN refresh_error VARCHAR(512);
 ALTER TABLE wechat_authorization_event ADD COLUMN lease_holder VARCHAR(64);
 
 ALTER TABLE wechat_authorization_event ADD COLUMN lease_until BIGINT;
+
+-- One back-off per component and WeChat API after failed calls (token/ApiBackoff), shared by every instance so that
+-- WeChat gets one call per back-off from the whole cluster. last_ms is the back-off applied (the next failure
+-- doubles it); quota_exhausted (0/1) marks the 45009 breaker, open until midnight Beijing time. A row stays after its
+-- back-off elapses (the next failure doubles from it) until a successful call or an operator deletes it.
+CREATE TABLE wechat_api_backoff (
+    component_appid VARCHAR(64)  NOT NULL,
+    api             VARCHAR(64)  NOT NULL,
+    until_at        BIGINT       NOT NULL,
+    last_ms         BIGINT       NOT NULL,
+    errcode         INT,
+    message         VARCHAR(512),
+    quota_exhausted SMALLINT     NOT NULL,
+    updated_at      BIGINT       NOT NULL,
+    PRIMARY KEY (component_appid, api)
+);
