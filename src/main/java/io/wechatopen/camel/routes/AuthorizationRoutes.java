@@ -110,44 +110,70 @@ public final class AuthorizationRoutes extends RouteBuilder {
                     .bean(events, "processPending").id("save-authorization-events")
                 .end();
 
-        // A sweep still running when the schedule fires again is skipped, not doubled, and stops taking accounts
-        // after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz threads stay free.
-        // Each round claims (leases) one batch of due accounts that no other instance holds, so every instance can
-        // sweep and none refreshes an account another holds; a batch is what the pool works on at once, so claimed
-        // accounts do not wait out their lease in a queue.
-        // At most wechat.authorizer.refresh-batch accounts per component and sweep.
+        // The schedule fires on one instance, which announces the sweep in the database; every instance (this one
+        // too) runs it, and the others join within a second (wechat-authorizer-sweep-join), so the cluster sweeps
+        // together. A sweep still running on an instance when another starts there is skipped, not doubled, and
+        // stops taking accounts after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz
+        // threads stay free. Each round claims (leases) one batch of due accounts that no other instance holds, so
+        // none refreshes an account another holds; a batch is what the pool works on at once, so claimed accounts
+        // do not wait out their lease in a queue. At most wechat.authorizer.refresh-batch accounts per component and
+        // sweep. When nothing is left to claim the announcement ends.
         Processor claimDue = exchange -> {
+            String componentAppid = exchange.getMessage().getHeader("WeChatComponentAppid", String.class);
             int claimed = exchange.getProperty(CLAIMED, 0, Integer.class);
             int limit = Math.min(settings.refreshConcurrency(), settings.refreshBatch() - claimed);
-            List<AuthorizerRecord> batch = limit < 1 ? List.of()
-                    : tokens.claimDueForRefresh(exchange.getMessage().getHeader("WeChatComponentAppid", String.class),
-                            limit);
+            List<AuthorizerRecord> batch = limit < 1 ? List.of() : tokens.claimDueForRefresh(componentAppid, limit);
+            if (limit >= 1 && batch.isEmpty()) {
+                tokens.endSweep(componentAppid);
+            }
             exchange.setProperty(CLAIMED, claimed + batch.size());
             exchange.getMessage().setBody(batch);
         };
         from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
                 .routeConfigurationId("wechat-schedule-errors")
+                .process(exchange -> componentAppids
+                        .forEach(componentAppid -> tokens.announceSweep(componentAppid, settings.sweepMaxDuration())))
+                .id("save-sweep-announcement")
                 .filter(method(sweep, "tryStart"))
                     .doTry()
-                        .setBody(constant(componentAppids))
-                        .split(body())
-                            .setHeader("WeChatComponentAppid", body())
-                            .process(claimDue).id("claim-due-authorizers")
-                            .loopDoWhile(PredicateBuilder.and(simple("${body.size()} > 0"),
-                                    method(sweep, "inTime")))
-                                .split(body()).parallelProcessing().executorService(refreshPool)
-                                    .filter(method(sweep, "inTime"))
-                                        .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
-                                            .to("direct:wechat-authorizer-token-refresh")
-                                        .end()
-                                    .end()
-                                .end()
-                                .process(claimDue).id("claim-more-due-authorizers")
-                            .end()
-                        .end()
+                        .setBody(constant(List.copyOf(componentAppids)))
+                        .to("direct:wechat-authorizer-sweep")
                     .endDoTry()
                     .doFinally()
                         .bean(sweep, "finish")
+                    .end()
+                .end();
+
+        from("timer:wechat-authorizer-sweep-join?delay=1000&period=1000").routeId("wechat-authorizer-sweep-join")
+                .routeConfigurationId("wechat-schedule-errors")
+                .filter(method(sweep, "idle"))
+                    .setBody(method(tokens, "sweepsUnderway"))
+                    .filter(PredicateBuilder.and(simple("${body.size()} > 0"), method(sweep, "tryStart")))
+                        .doTry()
+                            .to("direct:wechat-authorizer-sweep")
+                        .endDoTry()
+                        .doFinally()
+                            .bean(sweep, "finish")
+                        .end()
+                    .end()
+                .end();
+
+        // Body: the component appids to sweep; the caller holds the sweep guard.
+        from("direct:wechat-authorizer-sweep").routeId("wechat-authorizer-sweep")
+                .routeConfigurationId("wechat-schedule-errors")
+                .split(body())
+                    .setHeader("WeChatComponentAppid", body())
+                    .setProperty(CLAIMED, constant(0))
+                    .process(claimDue).id("claim-due-authorizers")
+                    .loopDoWhile(PredicateBuilder.and(simple("${body.size()} > 0"), method(sweep, "inTime")))
+                        .split(body()).parallelProcessing().executorService(refreshPool)
+                            .filter(method(sweep, "inTime"))
+                                .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
+                                    .to("direct:wechat-authorizer-token-refresh")
+                                .end()
+                            .end()
+                        .end()
+                        .process(claimDue).id("claim-more-due-authorizers")
                     .end()
                 .end();
 

@@ -106,6 +106,18 @@ public interface AuthorizerStore {
             Instant now, Instant leaseUntil, int limit);
 
     /**
+     * Announces a sweep of the component's tokens by {@code holder}, under way until {@code until}, so that every
+     * instance joins it ({@link #sweepsUnderway}); replaces an earlier announcement.
+     */
+    void announceSweep(String componentAppid, String holder, Instant until);
+
+    /** @return the components whose announced sweep is under way at {@code now} */
+    List<String> sweepsUnderway(Instant now);
+
+    /** Ends the component's announced sweep (nothing is left to claim); a no-op when none is announced. */
+    void endSweep(String componentAppid);
+
+    /**
      * Takes the account's lease for {@code holder} until {@code until}, as a compare-and-set: only when no lease is
      * held, its deadline is before {@code now}, or {@code holder} holds it already (then it is renewed).
      *

@@ -46,6 +46,14 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
 
     private static final String COLUMNS = "component_appid, authorizer_appid, status, access_token,"
             + " access_token_expires_at, refresh_token, func_info, info, authorized_at, updated_at, version";
+    private static final String UPDATE_SWEEP = "UPDATE wechat_authorizer_sweep SET announced_by = ?, until_at = ?"
+            + " WHERE component_appid = ?";
+    private static final String SWEEP_EXISTS = "SELECT 1 FROM wechat_authorizer_sweep WHERE component_appid = ?";
+    private static final String INSERT_SWEEP = "INSERT INTO wechat_authorizer_sweep (component_appid, announced_by,"
+            + " until_at) VALUES (?, ?, ?)";
+    private static final String SWEEPS_UNDER_WAY = "SELECT component_appid FROM wechat_authorizer_sweep"
+            + " WHERE until_at > ? ORDER BY component_appid";
+    private static final String DELETE_SWEEP = "DELETE FROM wechat_authorizer_sweep WHERE component_appid = ?";
     private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM wechat_authorizer"
             + " WHERE component_appid = ? GROUP BY status";
     private static final String COUNT_VALID_TOKEN = "SELECT COUNT(*) FROM wechat_authorizer"
@@ -734,6 +742,39 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             bindKey(update, 1, componentAppid, authorizerAppid);
             update.setString(3, holder);
         });
+    }
+
+    /** {@inheritDoc} @throws StoreException when the database cannot be written */
+    @Override
+    public void announceSweep(String componentAppid, String holder, Instant until) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(holder, "holder");
+        long untilMillis = until.toEpochMilli();
+        JdbcSupport.inTransaction(dataSource, "Announcing a sweep of authorizer tokens",
+                connection -> JdbcSupport.updateOrInsert(connection, UPDATE_SWEEP, update -> {
+                    update.setString(1, holder);
+                    update.setLong(2, untilMillis);
+                    update.setString(3, componentAppid);
+                }, SWEEP_EXISTS, exists -> exists.setString(1, componentAppid), INSERT_SWEEP, insert -> {
+                    insert.setString(1, componentAppid);
+                    insert.setString(2, holder);
+                    insert.setLong(3, untilMillis);
+                }));
+    }
+
+    /** {@inheritDoc} @throws StoreException when the database cannot be read */
+    @Override
+    public List<String> sweepsUnderway(Instant now) {
+        return JdbcSupport.read(dataSource, "Reading the sweeps under way", connection -> JdbcSupport
+                .queryList(connection, SWEEPS_UNDER_WAY, s -> s.setLong(1, now.toEpochMilli()), rs -> rs.getString(1)));
+    }
+
+    /** {@inheritDoc} @throws StoreException when the database cannot be written */
+    @Override
+    public void endSweep(String componentAppid) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        JdbcSupport.inTransaction(dataSource, "Ending a sweep of authorizer tokens",
+                connection -> JdbcSupport.execute(connection, DELETE_SWEEP, s -> s.setString(1, componentAppid)));
     }
 
     /**

@@ -213,6 +213,24 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
                 now.plus(leaseDuration), limit);
     }
 
+    /**
+     * Announces a sweep of the component's tokens for {@code maxDuration}: every instance joins it
+     * ({@link #sweepsUnderway}), so the whole cluster sweeps while the schedule fires on one instance.
+     */
+    public void announceSweep(String componentAppid, Duration maxDuration) {
+        store.announceSweep(componentAppid, nodeId, clock.instant().plus(maxDuration));
+    }
+
+    /** @return the components of this instance whose announced sweep is under way */
+    public List<String> sweepsUnderway() {
+        return store.sweepsUnderway(clock.instant()).stream().filter(componentAppids::contains).toList();
+    }
+
+    /** Ends the component's announced sweep: no due account was left to claim. */
+    public void endSweep(String componentAppid) {
+        store.endSweep(componentAppid);
+    }
+
     private static void requireAuthorized(AuthorizerRecord record) {
         switch (record.status()) {
             case UNAUTHORIZED -> throw new AuthorizerUnavailableException(Reason.UNAUTHORIZED,

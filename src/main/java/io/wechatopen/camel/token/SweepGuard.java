@@ -29,6 +29,11 @@ public final class SweepGuard {
         return deadline.compareAndSet(null, clock.instant().plus(maxDuration));
     }
 
+    /** Whether no run is in progress. */
+    public boolean idle() {
+        return deadline.get() == null;
+    }
+
     /** Whether the run in progress may still take another piece of work. */
     public boolean inTime() {
         Instant until = deadline.get();

@@ -1651,6 +1651,22 @@ abstract class JdbcStoreTestSupport {
     }
 
     @Test
+    void announceSweepWhenAnnouncedThenUnderWayUntilItsDeadlineOrItsEnd() {
+        authorizerStore.announceSweep(COMPONENT_APPID, "node-a", T0.plusSeconds(60));
+        authorizerStore.announceSweep(OTHER_APPID, "node-a", T0.plusSeconds(10));
+
+        assertThat(authorizerStore.sweepsUnderway(T0)).containsExactly(COMPONENT_APPID, OTHER_APPID);
+        assertThat(authorizerStore.sweepsUnderway(T0.plusSeconds(10))).containsExactly(COMPONENT_APPID);
+        // the next firing, on another instance, announces again
+        authorizerStore.announceSweep(OTHER_APPID, "node-b", T0.plusSeconds(90));
+        assertThat(authorizerStore.sweepsUnderway(T0.plusSeconds(60))).containsExactly(OTHER_APPID);
+
+        authorizerStore.endSweep(OTHER_APPID);
+        authorizerStore.endSweep(OTHER_APPID);
+        assertThat(authorizerStore.sweepsUnderway(T0)).containsExactly(COMPONENT_APPID);
+    }
+
+    @Test
     void claimDueForRefreshWhenClaimedThenLeasedAndNotClaimedByOthersUntilDeadline() {
         for (int i = 0; i < 6; i++) {
             saveAuthorization("wxlease" + i, "access", T0.plusSeconds(60L * i), "refresh");

@@ -42,3 +42,11 @@ CREATE TABLE wechat_api_backoff (
     updated_at      BIGINT       NOT NULL,
     PRIMARY KEY (component_appid, api)
 );
+
+-- A sweep of a component's authorizer tokens under way: the schedule fires on one instance, which announces the
+-- sweep here until its deadline; every instance that sees it joins and claims batches, so all of them sweep.
+CREATE TABLE wechat_authorizer_sweep (
+    component_appid VARCHAR(64) NOT NULL PRIMARY KEY,
+    announced_by    VARCHAR(64) NOT NULL,
+    until_at        BIGINT      NOT NULL
+);
