@@ -170,17 +170,25 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
      * @throws AuthorizerUnavailableException when no token can be had
      */
     public boolean refreshIfDue(String componentAppid, String authorizerAppid) {
-        Optional<AuthorizerRecord> record = store.find(componentAppid, authorizerAppid);
-        if (record.isEmpty() || record.get().status() != AuthorizerStatus.AUTHORIZED
-                || record.get().accessTokenValidAt(clock.instant(), policy.refreshSkew()).isPresent()
-                || backingOff(componentAppid, authorizerAppid).isPresent()) {
-            if (record.isPresent()) {
-                store.releaseLease(componentAppid, authorizerAppid, nodeId);
+        ReentrantLock lock = locks.computeIfAbsent(key(componentAppid, authorizerAppid), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<AuthorizerRecord> record = store.find(componentAppid, authorizerAppid);
+            Instant now = clock.instant();
+            if (record.isEmpty() || record.get().status() != AuthorizerStatus.AUTHORIZED
+                    || record.get().accessTokenValidAt(now, policy.refreshSkew()).isPresent()
+                    || backingOff(componentAppid, authorizerAppid).isPresent()
+                    || !store.tryLease(componentAppid, authorizerAppid, nodeId, now, now.plus(leaseDuration))) {
+                if (record.isPresent()) {
+                    store.releaseLease(componentAppid, authorizerAppid, nodeId);
+                }
+                return false;
             }
-            return false;
+            refreshUnderLease(componentAppid, authorizerAppid, false);
+            return true;
+        } finally {
+            lock.unlock();
         }
-        refresh(componentAppid, authorizerAppid);
-        return true;
     }
 
     /**
@@ -301,12 +309,19 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     /** Holding the account's lease: re-reads the row, else refreshes; the lease is released in every case. */
     private String refreshUnderLease(String componentAppid, String authorizerAppid, boolean now) {
         try {
-            // Another instance may have stored a token between our read and our lease.
+            // Another instance may have stored a token, or failed and backed off, between our read and our lease
+            // (it records the back-off before it releases the lease).
             AuthorizerRecord record = current(componentAppid, authorizerAppid);
             requireAuthorized(record);
             Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
             if (valid.isPresent() && !now) {
                 return valid.get();
+            }
+            Optional<RefreshBackoff> retry = now ? Optional.empty() : backingOff(componentAppid, authorizerAppid);
+            if (retry.isPresent()) {
+                throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, authorizerAppid, "account "
+                        + authorizerAppid + " is not refreshed before " + retry.get().retryAt()
+                        + " after a failed refresh: " + retry.get().error());
             }
             try {
                 return refreshWithLadder(record);

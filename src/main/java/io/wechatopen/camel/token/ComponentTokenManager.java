@@ -260,11 +260,13 @@ public final class ComponentTokenManager {
         String appid = component.appid();
         boolean released = false;
         try {
-            // Another instance may have stored a token between our read and our lease.
+            // Another instance may have stored a token, or failed and backed off, between our read and our lease
+            // (it records the back-off before it releases the lease).
             Optional<ComponentAccessToken> stored = tokens.findToken(appid);
             if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
                 return stored.get();
             }
+            backoff.check(appid, API);
             ComponentAccessToken token;
             try {
                 token = refresh(component);
