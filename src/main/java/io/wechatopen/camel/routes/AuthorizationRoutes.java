@@ -111,7 +111,7 @@ public final class AuthorizationRoutes extends RouteBuilder {
                 .end();
 
         // The schedule fires on one instance, which announces the sweep in the database; every instance (this one
-        // too) runs it, and the others join within a second (wechat-authorizer-sweep-join), so the cluster sweeps
+        // too) runs it, and the others join within half a second (wechat-authorizer-sweep-join), so the cluster sweeps
         // together. A sweep still running on an instance when another starts there is skipped, not doubled, and
         // stops taking accounts after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz
         // threads stay free. Each round claims (leases) one batch of due accounts that no other instance holds, so
@@ -144,7 +144,7 @@ public final class AuthorizationRoutes extends RouteBuilder {
                     .end()
                 .end();
 
-        from("timer:wechat-authorizer-sweep-join?delay=1000&period=1000").routeId("wechat-authorizer-sweep-join")
+        from("timer:wechat-authorizer-sweep-join?delay=1000&period=500").routeId("wechat-authorizer-sweep-join")
                 .routeConfigurationId("wechat-schedule-errors")
                 .filter(method(sweep, "idle"))
                     .setBody(method(tokens, "sweepsUnderway"))
