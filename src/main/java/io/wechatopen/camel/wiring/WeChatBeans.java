@@ -13,6 +13,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,7 @@ import io.wechatopen.camel.web.AuthorizationPages;
 public final class WeChatBeans extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(WeChatBeans.class);
+    private static final int SEDA_POLL_TIMEOUT_MS = 100;
 
     private final WeChatSettings settings;
     private final DataSource dataSource;
@@ -234,6 +236,10 @@ public final class WeChatBeans extends ServiceSupport {
             String settingsOrigin) throws Exception {
         WeChatSettings settings = WeChatSettings.load(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), settingsOrigin));
+        // A seda consumer stops only when its poll returns: with Camel's 1 s default, each of ours added a second to
+        // every stop (a cfg change in Karaf restarts the context).
+        PropertyBindingSupport.build().withMandatory(true).bind(camelContext, camelContext.getComponent("seda"),
+                "defaultPollTimeout", SEDA_POLL_TIMEOUT_MS);
         WeChatBeans beans = create(settings, dataSource, camelContext, clock);
         camelContext.addService(beans, true, true);
         QuartzScheduling.configure(camelContext, beans.dataSource(), settings.cluster().nodeId());
