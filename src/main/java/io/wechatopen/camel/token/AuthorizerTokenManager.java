@@ -205,11 +205,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         return current(componentAppid, authorizerAppid).accessTokenExpiresAt();
     }
 
-    /** The accounts of a component whose token needs refreshing now, at most {@code limit}, soonest first. */
-    public List<AuthorizerRecord> dueForRefresh(String componentAppid, int limit) {
-        return store.findDueForRefresh(componentAppid, clock.instant().plus(policy.refreshSkew()), limit);
-    }
-
     /**
      * Claims for this instance, for one lease duration, at most {@code limit} accounts of a component whose token
      * needs refreshing now and that no other instance holds and that are not backing off; soonest first. Each is

@@ -81,17 +81,17 @@ public final class QuartzScheduling {
      * unique to this call (Quartz never closes it); the scheduler starts when the context's last {@code quartz:} route
      * has started, and the component shuts it down when the context stops.
      *
+     * @param vendor the database's vendor ({@link DatabaseVendor#of}), which decides the setup
      * @param nodeId this instance's {@code wechat.cluster.node-id}
-     * @return the vendor found, which decided the setup
      */
-    public static DatabaseVendor configure(CamelContext camelContext, DataSource dataSource, String nodeId) {
-        DatabaseVendor vendor = DatabaseVendor.of(dataSource);
+    public static void configure(CamelContext camelContext, DataSource dataSource, DatabaseVendor vendor,
+            String nodeId) {
         if (!vendor.clustered()) {
             if (vendor == DatabaseVendor.H2 && h2InFiles(dataSource)) {
                 LOG.info("H2 keeps schedules in memory and serves one instance; run several instances on PostgreSQL"
                         + " or MariaDB");
             }
-            return vendor;
+            return;
         }
         String dataSourceName = "wechat-" + UUID.randomUUID();
         Properties properties = clusteredProperties(vendor, nodeId, dataSourceName);
@@ -101,7 +101,6 @@ public final class QuartzScheduling {
         camelContext.getManagementStrategy().addEventNotifier(new StartWhenScheduledRoutesStarted(quartz));
         LOG.info("Quartz schedules clustered on the database ({}): scheduler {}, instance {}", vendor,
                 SCHEDULER_NAME, nodeId);
-        return vendor;
     }
 
     /** Quartz's properties of the clustered scheduler on {@code vendor}, whose connections come from {@code dataSourceName}. */

@@ -107,6 +107,8 @@ public final class WeChatBeans extends ServiceSupport {
 
     private final WeChatSettings settings;
     private final DataSource dataSource;
+    /** Read once from the database's metadata: decides the scheduling and whether instances may share it. */
+    private final DatabaseVendor vendor;
     private final HikariDataSource ownPool;
     private final WeChatMessageCrypto crypto;
     private final JdbcTicketStore ticketStore;
@@ -129,6 +131,7 @@ public final class WeChatBeans extends ServiceSupport {
             CamelContext camelContext, Clock clock) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.vendor = DatabaseVendor.of(dataSource);
         this.ownPool = ownPool;
         ComponentSettings component = settings.component();
         Set<String> componentAppids = new java.util.LinkedHashSet<>();
@@ -158,7 +161,7 @@ public final class WeChatBeans extends ServiceSupport {
         this.apiBackoff = backoff;
         CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
         NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(),
-                !DatabaseVendor.of(dataSource).clustered(), clock);
+                !vendor.clustered(), clock);
         NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
                 settings.cluster().nodeId(), settings.cluster().leaseDuration(), clock);
         noticeStore.onWritten(relay::wake);
@@ -242,7 +245,7 @@ public final class WeChatBeans extends ServiceSupport {
                 "defaultPollTimeout", SEDA_POLL_TIMEOUT_MS);
         WeChatBeans beans = create(settings, dataSource, camelContext, clock);
         camelContext.addService(beans, true, true);
-        QuartzScheduling.configure(camelContext, beans.dataSource(), settings.cluster().nodeId());
+        QuartzScheduling.configure(camelContext, beans.dataSource(), beans.vendor, settings.cluster().nodeId());
         beans.bindTo(camelContext.getRegistry());
         for (RoutesBuilder routes : beans.routes()) {
             camelContext.addRoutes(routes);

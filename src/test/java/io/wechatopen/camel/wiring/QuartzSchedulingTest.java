@@ -185,7 +185,7 @@ class QuartzSchedulingTest {
             // as Camel Main with camel.routecontroller.enabled: the routes start after the context, one by one
             context.getRouteController().supervising();
         }
-        QuartzScheduling.configure(context, dataSource, node);
+        QuartzScheduling.configure(context, dataSource, DatabaseVendor.of(dataSource), node);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
