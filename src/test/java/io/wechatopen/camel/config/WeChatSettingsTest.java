@@ -46,6 +46,39 @@ class WeChatSettingsTest {
     }
 
     @Test
+    void loadWhenClusterKeysAbsentThenHostAndPidNodeIdAndThirtySecondLeases() {
+        ClusterSettings cluster = load().cluster();
+
+        assertThat(cluster.nodeId()).matches("[A-Za-z0-9._-]{1,64}")
+                .endsWith("-" + ProcessHandle.current().pid());
+        assertThat(cluster.leaseDuration()).isEqualTo(ClusterSettings.DEFAULT_LEASE_DURATION);
+    }
+
+    @Test
+    void loadWhenNodeIdHasOtherCharactersOrIsTooLongThenRefusedNamingTheKey() {
+        for (String bad : new String[] {"web 1", "web/1", "x".repeat(65)}) {
+            properties.put("wechat.cluster.node-id", bad);
+
+            assertThatThrownBy(this::load).as("node id '%s'", bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("wechat.cluster.node-id").hasMessageContaining(ORIGIN);
+        }
+        properties.put("wechat.cluster.node-id", "web-1.eu_2");
+        assertThat(load().cluster().nodeId()).isEqualTo("web-1.eu_2");
+    }
+
+    @Test
+    void loadWhenLeaseDurationUnderFiveSecondsOrNotADurationThenRefused() {
+        for (String bad : new String[] {"4s", "0s", "soon"}) {
+            properties.put("wechat.cluster.lease-duration", bad);
+
+            assertThatThrownBy(this::load).as("lease '%s'", bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("wechat.cluster.lease-duration");
+        }
+        properties.put("wechat.cluster.lease-duration", "5s");
+        assertThat(load().cluster().leaseDuration()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void loadWhenApiIsOwnSandboxThenDevelopmentSecretsAccepted() {
         WeChatSettings settings = load();
 
