@@ -299,8 +299,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
 
     /** @return the components of this instance whose announced sweep is under way */
     public List<String> sweepsUnderway() {
-        // Called every half second on every instance: drops cached tokens before they expire, even when idle.
-        cache.purgeIfDue();
         return store.sweepsUnderway(clock.instant()).stream().filter(componentAppids::contains).toList();
     }
 

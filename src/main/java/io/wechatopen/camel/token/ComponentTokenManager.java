@@ -168,8 +168,6 @@ public final class ComponentTokenManager {
      */
     public Outcome ensureFresh(String componentAppid, boolean ticketArrived) {
         ComponentSettings component = component(componentAppid);
-        // Runs every minute: drops a cached token before it expires, even when no call uses it.
-        cache.purgeIfDue();
         Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
         if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
             return Outcome.STILL_VALID;

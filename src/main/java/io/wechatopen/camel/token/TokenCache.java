@@ -1,12 +1,15 @@
 package io.wechatopen.camel.token;
 
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * This instance's copy of access tokens read from the database, so that a token is not read (and opened) again on
@@ -17,17 +20,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * was the current one at that moment. Another instance that refreshes it afterwards makes it a superseded token,
  * which WeChat keeps accepting for 5 minutes after the refresh; an entry is therefore served for at most
  * {@link #FRESHNESS} (5 s, well inside that grace even with a slow WeChat call between the refresh and its commit)
- * after its read, and never beyond the refresh point of the token itself ({@code expiresAt - refresh skew}). A
- * version check or a signal would cost a database round trip per use, which is the cost this cache removes.
+ * after its read, and not beyond the refresh point of the token itself ({@code expiresAt - refresh skew}). A version
+ * check or a signal would cost a database round trip per use, which is the cost this cache removes.
+ *
+ * <p>The read path reads no clock (a clock read costs more than the rest of a hit): it compares with a coarse time
+ * that a daemon thread of this cache advances every {@link #TICK} while entries are held. Entries are therefore served
+ * up to one tick (plus any delay of that thread) past their bound. The thread stops when the cache is empty or no
+ * longer used, and while it is stopped every read goes to the database.
  *
  * <p>Local changes invalidate at once ({@link #invalidate}): a load that began before an invalidation does not
  * install its (possibly older) token ({@link #stamp}). A token another instance expired (WeChat refused it there) is
  * served here for at most {@link #FRESHNESS}; a call that WeChat refuses meanwhile reports it here too, which drops
  * the entry, and its retry reads the database again.
  *
- * <p>Secrets are not kept longer than their validity: an entry is removed by the last {@link #purgeIfDue} before its
- * token expires (the managers run it at least once per freshness period and on every load), not merely skipped. Between
- * its freshness and its expiry an entry is only served by {@link #unexpired}, for when the database cannot be read.
+ * <p>Secrets are not kept longer than their validity: the ticking thread removes an entry before its token expires
+ * (at least once per freshness period it drops what expires within the next), not merely skips it. Between its
+ * freshness and its expiry an entry is only served by {@link #unexpired}, for when the database cannot be read.
  *
  * <p>Thread-safe and lock-free on the read path.
  */
@@ -35,6 +43,10 @@ public final class TokenCache {
 
     /** How long a token read from the database is served without reading it again. */
     public static final Duration FRESHNESS = Duration.ofSeconds(5);
+    /** How often the coarse time of the read path is advanced. */
+    public static final Duration TICK = Duration.ofMillis(10);
+    /** The coarse time while no thread advances it: every entry is stale. */
+    private static final long STOPPED = Long.MAX_VALUE;
 
     /**
      * @param token the secret
@@ -54,6 +66,9 @@ public final class TokenCache {
     private final Map<String, Map<String, Entry>> scopes = new ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The clock's millis at the last tick, or {@link #STOPPED}. */
+    private volatile long coarseNow = STOPPED;
 
     /**
      * @param clock tells freshness and expiry
@@ -72,7 +87,7 @@ public final class TokenCache {
     public String fresh(String scope, String key) {
         Map<String, Entry> entries = scopes.get(scope);
         Entry entry = entries == null ? null : entries.get(key);
-        return entry != null && clock.millis() < entry.freshUntil ? entry.token : null;
+        return entry != null && coarseNow < entry.freshUntil ? entry.token : null;
     }
 
     /**
@@ -101,7 +116,6 @@ public final class TokenCache {
         long now = clock.millis();
         Entry entry = new Entry(token, Math.min(now + freshnessMillis, freshLimit.toEpochMilli()),
                 expiresAt.toEpochMilli());
-        purgeIfDue(now);
         if (entry.freshUntil <= now) {
             return;
         }
@@ -110,7 +124,9 @@ public final class TokenCache {
         // An invalidation between the read and here may concern this very token: it must not be served.
         if (invalidations.get() != stamp) {
             entries.remove(key, entry);
+            return;
         }
+        startTicking();
     }
 
     /** Drops the entry of {@code key} in each of {@code scopes}, and makes loads under way discard theirs. */
@@ -129,27 +145,78 @@ public final class TokenCache {
         invalidate(key, scopes.keySet().toArray(String[]::new));
     }
 
-    /**
-     * Drops every entry whose token has expired or expires within one freshness period; does the work at most once
-     * per freshness period. Callers run it at least that often (the managers' periodic work, every load).
-     */
-    public void purgeIfDue() {
-        purgeIfDue(clock.millis());
-    }
-
     /** @return the number of entries held (expired ones not purged yet included) */
     public int size() {
         return scopes.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void purgeIfDue(long now) {
+    /**
+     * Advances the coarse time to the clock's and purges when due: what the ticking thread does every {@link #TICK}
+     * (tests that move their clock call it to see the effect at once).
+     *
+     * @return whether entries are left (else the thread may stop)
+     */
+    boolean tick() {
+        long now = clock.millis();
+        coarseNow = now;
         long due = nextPurge.get();
-        if (now < due || !nextPurge.compareAndSet(due, now + Math.max(freshnessMillis, 1))) {
-            return;
+        if (now >= due && nextPurge.compareAndSet(due, now + Math.max(freshnessMillis, 1))) {
+            for (Map<String, Entry> entries : scopes.values()) {
+                // Also what expires before the next purge: no token outlives its validity in memory.
+                entries.values().removeIf(entry -> entry.expiresAt <= now + freshnessMillis);
+            }
         }
-        for (Map<String, Entry> entries : scopes.values()) {
-            // Also what expires before the next purge: no token outlives its validity in memory.
-            entries.values().removeIf(entry -> entry.expiresAt <= now + freshnessMillis);
+        return size() > 0;
+    }
+
+    private void startTicking() {
+        if (!ticking.get() && ticking.compareAndSet(false, true)) {
+            tick();
+            Thread thread = new Thread(new Ticker(this), "wechat-token-cache-ticker");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /**
+     * Stops ticking when the cache is empty: the coarse time is set to {@link #STOPPED} first, so that an entry put
+     * meanwhile is never served against a time that no longer advances; such an entry restarts the ticking.
+     *
+     * @return whether the thread must go on after all (an entry arrived meanwhile and no other thread took over)
+     */
+    private boolean stopTicking() {
+        coarseNow = STOPPED;
+        ticking.set(false);
+        if (size() > 0 && ticking.compareAndSet(false, true)) {
+            tick();
+            return true;
+        }
+        return false;
+    }
+
+    /** Holds its cache weakly: a cache no longer used ends its thread at the next tick. */
+    private static final class Ticker implements Runnable {
+
+        private final WeakReference<TokenCache> cache;
+        private final long tickNanos = TICK.toNanos();
+
+        Ticker(TokenCache cache) {
+            this.cache = new WeakReference<>(cache);
+        }
+
+        @Override
+        public void run() {
+            do {
+                LockSupport.parkNanos(tickNanos);
+                // Nobody interrupts this thread; should someone, parking must not turn into spinning.
+                Thread.interrupted();
+            } while (tickOnce());
+        }
+
+        /** In a method of its own, so that no frame holds the cache while the thread parks. */
+        private boolean tickOnce() {
+            TokenCache owner = cache.get();
+            return owner != null && (owner.tick() || owner.stopTicking());
         }
     }
 }

@@ -30,6 +30,7 @@ class TokenCacheTest {
         assertThat(cache.fresh("c", "other")).isNull();
 
         clock.advance(Duration.ofMillis(1));
+        cache.tick();
         assertThat(cache.fresh("c", "a")).isNull();
         assertThat(cache.unexpired("c", "a")).isEqualTo("token-1");
     }
@@ -39,6 +40,7 @@ class TokenCacheTest {
         cache.put("c", "a", "token-1", T0.plusSeconds(2), EXPIRES, cache.stamp());
 
         clock.advance(Duration.ofSeconds(2));
+        cache.tick();
 
         assertThat(cache.fresh("c", "a")).isNull();
     }
@@ -70,20 +72,21 @@ class TokenCacheTest {
     }
 
     @Test
-    void purgeIfDueWhenATokenExpiresBeforeTheNextPurgeThenItsEntryIsDropped() {
+    void tickWhenATokenExpiresBeforeTheNextPurgeThenItsEntryIsDropped() {
         cache.put("c", "a", "token-1", REFRESH_POINT, EXPIRES, cache.stamp());
         cache.put("c", "b", "token-2", REFRESH_POINT.plusSeconds(60), EXPIRES.plusSeconds(60), cache.stamp());
         assertThat(cache.size()).isEqualTo(2);
 
         clock.advance(Duration.ofSeconds(7200).minus(TokenCache.FRESHNESS));
-        cache.purgeIfDue();
+        cache.tick();
 
         assertThat(cache.size()).isOne();
         assertThat(cache.unexpired("c", "a")).isNull();
         assertThat(cache.unexpired("c", "b")).isEqualTo("token-2");
         clock.advance(Duration.ofSeconds(60));
-        cache.purgeIfDue();
+        cache.tick();
         assertThat(cache.size()).isZero();
+        assertThat(cache.tick()).as("nothing left: the ticking may stop").isFalse();
     }
 
     @Test
