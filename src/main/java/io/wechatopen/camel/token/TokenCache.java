@@ -172,10 +172,15 @@ public final class TokenCache {
     private void startTicking() {
         if (!ticking.get() && ticking.compareAndSet(false, true)) {
             tick();
-            Thread thread = new Thread(new Ticker(this), "wechat-token-cache-ticker");
+            Thread thread = new Thread(new Ticker(this), tickerName());
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /** The name of this cache's ticking thread. */
+    String tickerName() {
+        return "wechat-token-cache-ticker-" + Integer.toHexString(System.identityHashCode(this));
     }
 
     /**

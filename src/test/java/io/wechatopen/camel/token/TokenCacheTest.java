@@ -2,9 +2,11 @@ package io.wechatopen.camel.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -90,8 +92,28 @@ class TokenCacheTest {
     }
 
     @Test
+    void tickingWhenTheLastEntryIsDroppedThenTheThreadEndsNothingIsServedAndTheNextPutStartsItAgain() {
+        cache.put("c", "a", "token-1", REFRESH_POINT, EXPIRES, cache.stamp());
+        assertThat(ticker()).as("started by the first entry").isPresent();
+
+        cache.invalidateEverywhere("a");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ticker().isEmpty());
+        cache.put("c", "b", "token-2", REFRESH_POINT, EXPIRES, cache.stamp());
+        assertThat(ticker()).isPresent();
+        assertThat(cache.fresh("c", "b")).isEqualTo("token-2");
+        cache.invalidateEverywhere("b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ticker().isEmpty());
+    }
+
+    @Test
     void constructorWhenTheFreshnessIsNotWellInsideWeChatsGraceThenRefused() {
         assertThatThrownBy(() -> new TokenCache(clock, Duration.ofMinutes(5)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private Optional<Thread> ticker() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().equals(cache.tickerName())).findFirst();
     }
 }
