@@ -31,6 +31,7 @@ import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
 import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.store.AuthorizerStore.RefreshBackoff;
+import io.wechatopen.camel.store.StoreException;
 import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
 
 /**
@@ -57,6 +58,11 @@ import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
  * the lease is still held, and the lease is released in the same transaction. The back-off after failures is kept in
  * the row, so every instance respects it.
  *
+ * <p>Reads are served from a {@link TokenCache} of this instance for up to {@link TokenCache#FRESHNESS} after the
+ * row was read (well inside the 5 minutes WeChat still accepts a token another instance superseded); every refresh
+ * here and every {@link #reportInvalid} drops the account's cached tokens at once. Status changes stored by another
+ * instance, or by the authorization event and reconciliation paths of this one, are seen within that bound.
+ *
  * <p>Thread-safe; never logs or throws token values.
  */
 public final class AuthorizerTokenManager implements AuthorizerTokens {
@@ -67,6 +73,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private static final int MAX_CAS_ROUNDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerTokenManager.class);
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** The cache scope of {@link #accessToken(String)}: the component was found by {@link #componentOf}. */
+    private static final String ANY_COMPONENT = "";
 
     private final Set<String> componentAppids;
     private final AuthorizerStore store;
@@ -79,6 +87,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private final String nodeId;
     private final Duration leaseDuration;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Tokens read from the store, per component appid (and {@link #ANY_COMPONENT}) and authorizer appid. */
+    private final TokenCache cache;
 
     public AuthorizerTokenManager(Set<String> componentAppids, AuthorizerStore store, ComponentApiClient api,
             TokenPolicy policy, AuthorizeSettings settings, WeChatMetrics metrics, ClusterSettings cluster,
@@ -93,15 +103,41 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         this.nodeId = cluster.nodeId();
         this.leaseDuration = cluster.leaseDuration();
         this.clock = clock;
+        this.cache = new TokenCache(clock, TokenCache.FRESHNESS);
     }
 
     @Override
     public String accessToken(String authorizerAppid) {
-        return accessToken(componentOf(authorizerAppid), authorizerAppid);
+        String cached = cache.fresh(ANY_COMPONENT, authorizerAppid);
+        if (cached != null) {
+            return cached;
+        }
+        return orCachedWhileStoreDown(ANY_COMPONENT, authorizerAppid, () -> {
+            long stamp = cache.stamp();
+            return load(componentOf(authorizerAppid), authorizerAppid, ANY_COMPONENT, stamp);
+        });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Served from this instance's {@link TokenCache} for up to {@link TokenCache#FRESHNESS} after the token was
+     * read from the database (the cache's Javadoc says why that is safe in a cluster); a refresh or a
+     * {@link #reportInvalid} here drops it at once. While the database cannot be read, a cached token that has not
+     * expired is served; otherwise the {@link io.wechatopen.camel.store.StoreException} is thrown.
+     */
     @Override
     public String accessToken(String componentAppid, String authorizerAppid) {
+        String cached = cache.fresh(componentAppid, authorizerAppid);
+        if (cached != null) {
+            return cached;
+        }
+        return orCachedWhileStoreDown(componentAppid, authorizerAppid,
+                () -> load(componentAppid, authorizerAppid, componentAppid, cache.stamp()));
+    }
+
+    /** Reads the stored token (refreshing when due) and caches it under {@code scope} when it is valid. */
+    private String load(String componentAppid, String authorizerAppid, String scope, long stamp) {
         AuthorizerRecord record = store.find(componentAppid, authorizerAppid)
                 .filter(r -> componentAppids.contains(r.componentAppid()))
                 .orElseThrow(() -> new AuthorizerUnavailableException(Reason.UNKNOWN, authorizerAppid,
@@ -109,6 +145,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         requireAuthorized(record);
         Optional<String> valid = record.accessTokenValidAt(clock.instant(), policy.refreshSkew());
         if (valid.isPresent()) {
+            cache.put(scope, authorizerAppid, valid.get(), record.accessTokenExpiresAt().minus(policy.refreshSkew()),
+                    record.accessTokenExpiresAt(), stamp);
             return valid.get();
         }
         try {
@@ -126,19 +164,54 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
         }
     }
 
+    /** The database cannot be read: no instance can store a newer token, so a cached one is good until it expires. */
+    private String orCachedWhileStoreDown(String scope, String authorizerAppid, Supplier<String> load) {
+        try {
+            return load.get();
+        } catch (StoreException e) {
+            String unexpired = cache.unexpired(scope, authorizerAppid);
+            if (unexpired == null) {
+                throw e;
+            }
+            LOG.warn("The database cannot be read ({}); serving the cached access token of {} until it expires",
+                    e.getMessage(), authorizerAppid);
+            return unexpired;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This instance stops serving a cached token of the account at once, even when the database cannot be written.
+     */
     @Override
     public void reportInvalid(String authorizerAppid, String token) {
+        cache.invalidateEverywhere(authorizerAppid);
         for (AuthorizerRecord record : store.findByAuthorizer(authorizerAppid)) {
             reportInvalid(record.componentAppid(), authorizerAppid, token);
         }
     }
 
-    /** Expires exactly {@code token} of one component's account, so the next request refreshes. */
+    /**
+     * Expires exactly {@code token} of one component's account, so the next request refreshes. This instance stops
+     * serving its cached token of the account at once (before and after the write, so that no read racing with the
+     * write caches the refused token), even when the database cannot be written.
+     */
     public void reportInvalid(String componentAppid, String authorizerAppid, String token) {
-        if (store.expireAccessToken(componentAppid, authorizerAppid, token)) {
-            LOG.info("Access token of {} (component {}) reported invalid; it will be refreshed", authorizerAppid,
-                    componentAppid);
+        forget(authorizerAppid);
+        try {
+            if (store.expireAccessToken(componentAppid, authorizerAppid, token)) {
+                LOG.info("Access token of {} (component {}) reported invalid; it will be refreshed", authorizerAppid,
+                        componentAppid);
+            }
+        } finally {
+            forget(authorizerAppid);
         }
+    }
+
+    /** Drops this instance's cached tokens of an account (a local write changed or refused them). */
+    private void forget(String authorizerAppid) {
+        cache.invalidateEverywhere(authorizerAppid);
     }
 
     /** The component an account authorized, when it authorized exactly one (or one still current). */
@@ -328,6 +401,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
                 throw e;
             }
         } finally {
+            // Whatever this refresh stored (a token, a status, a recovered refresh token), it is read again.
+            forget(authorizerAppid);
             // A no-op when the stored token released it.
             store.releaseLease(componentAppid, authorizerAppid, nodeId);
         }

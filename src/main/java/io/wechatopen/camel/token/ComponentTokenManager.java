@@ -23,6 +23,7 @@ import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.ComponentAccessToken;
 import io.wechatopen.camel.model.ComponentVerifyTicket;
 import io.wechatopen.camel.store.ComponentTokenStore;
+import io.wechatopen.camel.store.StoreException;
 import io.wechatopen.camel.store.TicketStore;
 
 /**
@@ -39,6 +40,11 @@ import io.wechatopen.camel.store.TicketStore;
  * refreshed. While another instance holds the lease, callers wait for its token (polling the store, at most one lease
  * duration) and the schedule skips. The token WeChat issued is stored as the current one (WeChat's last-issued token
  * is the valid one) only while the lease is still held, and the lease is released in the same transaction.
+ *
+ * <p>{@link #accessToken} serves a token from this instance's {@link TokenCache} for up to
+ * {@link TokenCache#FRESHNESS} after it was read from the database (well inside the 5 minutes WeChat still accepts a
+ * token another instance superseded); a refresh here and {@link #reportInvalid} drop it at once, a token another
+ * instance expired is dropped here within that bound (or at once, when WeChat refuses it here too).
  *
  * <p>Thread-safe. Never logs or throws token, ticket or secret values.
  */
@@ -61,6 +67,8 @@ public final class ComponentTokenManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComponentTokenManager.class);
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** The cache key of a component's token (the scope is the component appid). */
+    private static final String TOKEN = "component_access_token";
 
     private final Map<String, ComponentSettings> components;
     private final TicketStore tickets;
@@ -78,6 +86,8 @@ public final class ComponentTokenManager {
      * (the store's copy is expired for the others).
      */
     private final Map<String, String> invalidTokens = new ConcurrentHashMap<>();
+    /** Tokens read from the store, scope the component appid, key {@link #TOKEN}. */
+    private final TokenCache cache;
 
     public ComponentTokenManager(Iterable<ComponentSettings> components, TicketStore tickets,
             ComponentTokenStore tokens, ComponentApiClient api, TokenPolicy policy, ComponentHealth health,
@@ -93,6 +103,7 @@ public final class ComponentTokenManager {
         this.nodeId = cluster.nodeId();
         this.leaseDuration = cluster.leaseDuration();
         this.clock = clock;
+        this.cache = new TokenCache(clock, TokenCache.FRESHNESS);
     }
 
     /**
@@ -104,12 +115,37 @@ public final class ComponentTokenManager {
      *         is held
      * @throws NoUsableTicketException when no token is held and no usable ticket is stored
      * @throws WeChatApiException when WeChat refuses and no unexpired token is held
+     * @throws StoreException when the database cannot be read and this instance has cached no unexpired token
      */
     public String accessToken(String componentAppid) {
+        String cached = cache.fresh(componentAppid, TOKEN);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            return load(componentAppid);
+        } catch (StoreException e) {
+            // No instance can store a newer token while the database cannot be read: a cached one is good until it
+            // expires.
+            String unexpired = cache.unexpired(componentAppid, TOKEN);
+            if (unexpired == null) {
+                throw e;
+            }
+            LOG.warn("The database cannot be read ({}); serving the cached component_access_token of {} until it"
+                    + " expires", e.getMessage(), componentAppid);
+            return unexpired;
+        }
+    }
+
+    private String load(String componentAppid) {
         ComponentSettings component = component(componentAppid);
+        long stamp = cache.stamp();
         Optional<ComponentAccessToken> stored = tokens.findToken(componentAppid);
         if (stored.isPresent() && usable(stored.get(), policy.refreshSkew())) {
-            return stored.get().token();
+            ComponentAccessToken token = stored.get();
+            cache.put(componentAppid, TOKEN, token.token(), token.expiresAt().minus(policy.refreshSkew()),
+                    token.expiresAt(), stamp);
+            return token.token();
         }
         try {
             return refreshSingleFlight(component, false, true).orElseThrow().token();
@@ -160,6 +196,7 @@ public final class ComponentTokenManager {
     public void reportInvalid(String componentAppid, String token) {
         // Kept locally too: covers the moment before the write, and a write that fails.
         invalidTokens.put(componentAppid, token);
+        cache.invalidate(TOKEN, componentAppid);
         try {
             if (tokens.expireToken(componentAppid, token, clock.instant())) {
                 LOG.info("component_access_token of {} reported invalid; expired for every instance, it will be"
@@ -278,6 +315,8 @@ public final class ComponentTokenManager {
             backoff.reset(appid, API);
             return token;
         } finally {
+            // Whatever this refresh stored is read again.
+            cache.invalidate(TOKEN, appid);
             if (!released) {
                 tokens.releaseLease(appid, nodeId);
             }

@@ -209,7 +209,7 @@ abstract class TwoInstancesTestSupport {
     }
 
     @Test
-    void componentTokenWhenOneInstanceReportsItInvalidThenTheOtherNoLongerHandsItOutAndOneRefreshInAll() {
+    void componentTokenWhenOneInstanceReportsItInvalidThenTheOtherStopsHandingItOutWithinTheFreshnessAndOneRefreshInAll() {
         RecordingComponentApi api = new RecordingComponentApi();
         InMemoryComponentStores tickets = new InMemoryComponentStores();
         tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
@@ -221,12 +221,38 @@ abstract class TwoInstancesTestSupport {
 
         a.reportInvalid(COMPONENT, "token-old");
 
-        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-1");
+        // Issue 9: node-b serves its cached copy for at most TokenCache.FRESHNESS (a call WeChat refuses meanwhile
+        // reports it on node-b too, see componentTokenWhenRefusedOnOneInstanceAfterTheOtherRefreshed...).
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
+        clock.advance(TokenCache.FRESHNESS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.accessToken(COMPONENT).equals("token-1"));
         assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
         // A late report of the replaced token changes nothing.
         b.reportInvalid(COMPONENT, "token-old");
         assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
         assertThat(b.ensureFresh(COMPONENT, false)).isEqualTo(ComponentTokenManager.Outcome.STILL_VALID);
+        assertThat(api.tokenCalls).hasValue(1);
+    }
+
+    @Test
+    void componentTokenWhenRefusedOnOneInstanceAfterTheOtherRefreshedThenItsRetryGetsTheNewTokenAtOnce() {
+        // Issue 9: node-b still serves the token it cached when node-a replaced it; WeChat refuses it on node-b (here
+        // beyond the grace), whose retry path reports it and reads node-a's token without calling WeChat.
+        RecordingComponentApi api = new RecordingComponentApi();
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
+        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-old");
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
+        a.reportInvalid(COMPONENT, "token-old");
+        assertThat(a.accessToken(COMPONENT)).isEqualTo("token-1");
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
+
+        b.reportInvalid(COMPONENT, "token-old");
+
+        assertThat(b.accessToken(COMPONENT)).isEqualTo("token-1");
         assertThat(api.tokenCalls).hasValue(1);
     }
 
@@ -369,6 +395,80 @@ abstract class TwoInstancesTestSupport {
         String token = fromB.get(30, TimeUnit.SECONDS);
         assertThat(fromA.get(30, TimeUnit.SECONDS)).isEqualTo(token);
         assertThat(counted.refreshes.get(account)).hasValue(1);
+    }
+
+    @Test
+    void accessTokenWhenAnotherInstanceRefreshedTheAccountThenTheNewTokenIsServedWithinTheFreshnessWellInsideTheGrace() {
+        // Issue 9: a token cached before another instance's refresh is served for at most TokenCache.FRESHNESS
+        // after it was read, well inside the 5 minutes WeChat still accepts the superseded token.
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        String first = a.accessToken(COMPONENT, account);
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(first);
+        assertThat(b.accessToken(account)).isEqualTo(first);
+
+        clock.advance(Duration.ofSeconds(1));
+        a.refreshNow(account);
+        String second = a.accessToken(COMPONENT, account);
+        assertThat(second).isNotEqualTo(first);
+
+        clock.advance(TokenCache.FRESHNESS.minusSeconds(1).minusMillis(1));
+        assertThat(b.accessToken(COMPONENT, account)).as("inside the freshness, the superseded token").isEqualTo(first);
+        assertThat(b.accessToken(account)).isEqualTo(first);
+        clock.advance(Duration.ofMillis(1));
+        // Within one tick of the cache's coarse time.
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.accessToken(COMPONENT, account).equals(second));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.accessToken(account).equals(second));
+        assertThat(TokenCache.FRESHNESS).isLessThanOrEqualTo(Duration.ofMinutes(5).dividedBy(10));
+        assertThat(counted.refreshes.get(account)).hasValue(2);
+    }
+
+    @Test
+    void accessTokenWhenRefusedOnOneInstanceAfterTheOtherRefreshedThenItsRetryGetsTheNewTokenAtOnce() {
+        // Issue 9: what a caller of node-b sees while node-b serves a token node-a replaced: should WeChat refuse it
+        // (40001), the retry path reports it on node-b, which reads node-a's token at once, without calling WeChat.
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        String first = a.accessToken(COMPONENT, account);
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(1));
+        a.refreshNow(account);
+        String second = a.accessToken(COMPONENT, account);
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(first);
+
+        b.reportInvalid(COMPONENT, account, first);
+
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(second);
+        assertThat(b.accessToken(account)).isEqualTo(second);
+        assertThat(counted.refreshes.get(account)).as("the initial refresh and node-a's").hasValue(2);
+        assertThat(new JdbcAuthorizerStore(db.dataSource(), sealer, clock).find(COMPONENT, account)).get()
+                .returns(second, AuthorizerRecord::accessToken);
+    }
+
+    @Test
+    void accessTokenWhenAnotherInstanceReportsTheTokenInvalidThenThisOneStopsServingItWithinTheFreshness() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerTokenManager b = authorizerManager("node-b", counted);
+        String first = a.accessToken(COMPONENT, account);
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(first);
+
+        a.reportInvalid(COMPONENT, account, first);
+        String second = a.accessToken(COMPONENT, account);
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(b.accessToken(COMPONENT, account)).isEqualTo(first);
+        clock.advance(TokenCache.FRESHNESS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.accessToken(COMPONENT, account).equals(second));
+        assertThat(counted.refreshes.get(account)).hasValue(2);
     }
 
     @Test
