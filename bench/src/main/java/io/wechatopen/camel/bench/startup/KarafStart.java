@@ -1,5 +1,9 @@
 package io.wechatopen.camel.bench.startup;
 
+import io.wechatopen.camel.crypto.EncryptedPush;
+import io.wechatopen.camel.osgi.FeatureRepositoryCopy;
+import io.wechatopen.camel.osgi.KarafContainer;
+import io.wechatopen.camel.support.TestPushes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,15 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.wechatopen.camel.crypto.EncryptedPush;
-import io.wechatopen.camel.osgi.FeatureRepositoryCopy;
-import io.wechatopen.camel.osgi.KarafContainer;
-import io.wechatopen.camel.support.TestPushes;
-
 /**
- * One Karaf start, measured with the set-up of {@code KarafDeploymentIT} ({@link KarafContainer}: a fresh Karaf
- * 4.4.8 from {@code target/karaf-dist/}, the built feature repository with the test's Camel stand-in features, the
- * sandbox on and H2 in a file): Karaf is booted and the repository added first (not timed); then from
+ * One Karaf start, measured with the set-up of {@code KarafDeploymentIT} ({@link KarafContainer}: a fresh Karaf 4.4.8
+ * from {@code target/karaf-dist/}, the built feature repository with the test's Camel stand-in features, the sandbox on
+ * and H2 in a file): Karaf is booted and the repository added first (not timed); then from
  * {@code feature:install wechat-open-camel} until a signed ticket push, posted every 10 ms from that instant, is
  * answered {@code success}. RSS and heap are the whole Karaf JVM's, after the push.
  */
@@ -40,13 +39,15 @@ final class KarafStart {
         try {
             Path features = FeatureRepositoryCopy.write(project.resolve("target/feature/feature.xml"),
                     project.resolve("target/test-karaf/camel-test-features.xml"), bundleJar(project),
-                    project.resolve("config/io.wechatopen.camel.cfg"), workDir.resolve("wechat-open-camel-features.xml"));
+                    project.resolve("config/io.wechatopen.camel.cfg"),
+                    workDir.resolve("wechat-open-camel-features.xml"));
             int httpPort = freePort();
-            karaf.writeEtc("io.wechatopen.camel.cfg", String.join("\n", "wechat.sandbox.enabled = true",
-                    "wechat.sandbox.port = " + freePort(), "wechat.api.base-url = http://127.0.0.1:{{wechat.sandbox.port}}",
-                    "wechat.http.host = 127.0.0.1", "wechat.http.port = " + httpPort,
-                    "wechat.http.public-url = http://127.0.0.1:" + httpPort,
-                    "wechat.datasource.url = jdbc:h2:file:" + workDir.resolve("db/wechat"), ""));
+            karaf.writeEtc("io.wechatopen.camel.cfg",
+                    String.join("\n", "wechat.sandbox.enabled = true", "wechat.sandbox.port = " + freePort(),
+                            "wechat.api.base-url = http://127.0.0.1:{{wechat.sandbox.port}}",
+                            "wechat.http.host = 127.0.0.1", "wechat.http.port = " + httpPort,
+                            "wechat.http.public-url = http://127.0.0.1:" + httpPort,
+                            "wechat.datasource.url = jdbc:h2:file:" + workDir.resolve("db/wechat"), ""));
             karaf.start();
             KarafContainer.Shell repo = karaf.shell("feature:repo-add " + features.toUri());
             if (!repo.ok()) {

@@ -1,5 +1,6 @@
 package io.wechatopen.camel.bench.startup;
 
+import io.wechatopen.camel.crypto.EncryptedPush;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import io.wechatopen.camel.crypto.EncryptedPush;
 
 /**
  * One start of the standalone jar, measured: from just before the JVM is launched until a signed ticket push, posted
@@ -37,8 +36,10 @@ final class StandaloneStart {
     /**
      * Starts {@code command} in {@code workDir}, logging to {@code log}, and measures it.
      *
-     * @param eventsUrl the push intake of the started JVM
-     * @param pushes makes a fresh signed ticket push for each attempt
+     * @param eventsUrl
+     *            the push intake of the started JVM
+     * @param pushes
+     *            makes a fresh signed ticket push for each attempt
      */
     Result measure(List<String> command, Path workDir, Path log, String eventsUrl, Supplier<EncryptedPush> pushes)
             throws IOException, InterruptedException {

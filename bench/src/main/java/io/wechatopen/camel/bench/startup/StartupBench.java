@@ -1,5 +1,7 @@
 package io.wechatopen.camel.bench.startup;
 
+import io.wechatopen.camel.support.DetachedSandbox;
+import io.wechatopen.camel.support.TestPushes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +21,16 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
-import io.wechatopen.camel.support.DetachedSandbox;
-import io.wechatopen.camel.support.TestPushes;
-
 /**
  * Start-up and footprint of the standalone jar (issue 9, target 5): {@code java -jar wechat-open-camel-standalone.jar}
  * as the README runs it (embedded H2 in a fresh {@code data/}, the built-in sandbox on), and with the sandbox off on a
  * fresh PostgreSQL database (a {@link DetachedSandbox} in this JVM plays WeChat). Runs alternate between the two, so
- * both see the same machine load. With {@code -Dbench.startup.baseline=DIR} (a jar, {@code config/} and
- * {@code routes/} of an older build) each start of the current jar is followed by one of that build, for a
- * before/after in the same run.
+ * both see the same machine load. With {@code -Dbench.startup.baseline=DIR} (a jar, {@code config/} and {@code routes/}
+ * of an older build) each start of the current jar is followed by one of that build, for a before/after in the same
+ * run.
  *
- * <p>Writes {@code startup.csv} ({@code runtime,database,run,ready_ms,rss_mb,heap_used_mb}, current build only) and
+ * <p>
+ * Writes {@code startup.csv} ({@code runtime,database,run,ready_ms,rss_mb,heap_used_mb}, current build only) and
  * {@code startup.md} to {@code -Dbench.results}; the logs of the starts go to {@code startup-logs/}.
  */
 public final class StartupBench {
@@ -143,8 +143,8 @@ public final class StartupBench {
         command.add(build.jar().toString());
         Path log = logs.resolve(build.name() + "-" + database + "-" + run + ".log");
         try {
-            StandaloneStart.Result result = start.measure(command, workDir,
-                    log, "http://127.0.0.1:" + httpPort + "/wechat/component/events",
+            StandaloneStart.Result result = start.measure(command, workDir, log,
+                    "http://127.0.0.1:" + httpPort + "/wechat/component/events",
                     () -> pushes.ticket("ticket@@@bench-" + System.nanoTime(), Instant.now()));
             System.out.printf(Locale.ROOT, "%s %s run %d: ready %d ms, RSS %.1f MiB, heap used %.1f MiB%n",
                     build.name(), database, run, result.readyMs(), result.rssMb(), result.heapUsedMb());
@@ -177,8 +177,8 @@ public final class StartupBench {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (Row row : rows) {
             if (row.build().equals("current")) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.1f,%.1f%n", row.runtime(), row.database(), row.run(),
-                        row.result().readyMs(), row.result().rssMb(), row.result().heapUsedMb()));
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.1f,%.1f%n", row.runtime(), row.database(),
+                        row.run(), row.result().readyMs(), row.result().rssMb(), row.result().heapUsedMb()));
             }
         }
         Files.writeString(results.resolve("startup.csv"), csv, StandardCharsets.UTF_8);
@@ -189,11 +189,11 @@ public final class StartupBench {
         md.append("Ready = from launching `java -jar` until a signed ticket push, posted every 10 ms from then on, is ")
                 .append("answered `success` (stored); Karaf: from `feature:install wechat-open-camel` (Karaf booted, ")
                 .append("repository added) until then, target 30 s. RSS = VmRSS right after; heap = used after a full ")
-                .append("GC (Karaf: the whole Karaf JVM). ")
-                .append("Medians of ").append(rows.stream().mapToInt(Row::run).max().orElse(0))
-                .append(" runs, alternating. JVM options: ")
+                .append("GC (Karaf: the whole Karaf JVM). ").append("Medians of ")
+                .append(rows.stream().mapToInt(Row::run).max().orElse(0)).append(" runs, alternating. JVM options: ")
                 .append(jvmOptions.isEmpty() ? "none" : "`" + String.join(" ", jvmOptions) + "`").append(".\n\n");
-        md.append("| runtime | build | database | runs | ready ms (median) | min | max | ready / target | RSS MiB | heap MiB |\n");
+        md.append(
+                "| runtime | build | database | runs | ready ms (median) | min | max | ready / target | RSS MiB | heap MiB |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String runtime : List.of("standalone", "karaf")) {
             for (Build build : builds) {
@@ -205,8 +205,9 @@ public final class StartupBench {
                     }
                     double ready = median(some, r -> r.result().readyMs());
                     long target = runtime.equals("karaf") ? KARAF_TARGET_MS : TARGET_MS;
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.2f | %.0f | %.1f |%n",
-                            runtime, build.name(), database, some.size(), ready,
+                    md.append(String.format(Locale.ROOT,
+                            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.2f | %.0f | %.1f |%n", runtime, build.name(),
+                            database, some.size(), ready,
                             some.stream().mapToDouble(r -> r.result().readyMs()).min().orElse(0),
                             some.stream().mapToDouble(r -> r.result().readyMs()).max().orElse(0), ready / target,
                             median(some, r -> r.result().rssMb()), median(some, r -> r.result().heapUsedMb())));
@@ -216,10 +217,8 @@ public final class StartupBench {
         if (builds.size() > 1) {
             md.append("\nCurrent / baseline (median ready, same run, interleaved):");
             for (String database : List.of("h2", "postgresql")) {
-                List<Row> current = rows.stream()
-                        .filter(r -> r.runtime().equals("standalone") && r.build().equals("current")
-                                && r.database().equals(database))
-                        .toList();
+                List<Row> current = rows.stream().filter(r -> r.runtime().equals("standalone")
+                        && r.build().equals("current") && r.database().equals(database)).toList();
                 List<Row> before = rows.stream()
                         .filter(r -> r.build().equals("baseline") && r.database().equals(database)).toList();
                 if (!current.isEmpty() && !before.isEmpty()) {
