@@ -1,9 +1,5 @@
 package io.wechatopen.camel.bench.startup;
 
-import io.wechatopen.camel.crypto.EncryptedPush;
-import io.wechatopen.camel.osgi.FeatureRepositoryCopy;
-import io.wechatopen.camel.osgi.KarafContainer;
-import io.wechatopen.camel.support.TestPushes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +14,11 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.wechatopen.camel.crypto.EncryptedPush;
+import io.wechatopen.camel.osgi.FeatureRepositoryCopy;
+import io.wechatopen.camel.osgi.KarafContainer;
+import io.wechatopen.camel.support.TestPushes;
 
 /**
  * One Karaf start, measured with the set-up of {@code KarafDeploymentIT} ({@link KarafContainer}: a fresh Karaf 4.4.8

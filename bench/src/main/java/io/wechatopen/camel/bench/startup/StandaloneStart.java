@@ -1,6 +1,5 @@
 package io.wechatopen.camel.bench.startup;
 
-import io.wechatopen.camel.crypto.EncryptedPush;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+
+import io.wechatopen.camel.crypto.EncryptedPush;
 
 /**
  * One start of the standalone jar, measured: from just before the JVM is launched until a signed ticket push, posted

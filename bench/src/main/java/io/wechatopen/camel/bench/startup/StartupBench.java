@@ -1,7 +1,5 @@
 package io.wechatopen.camel.bench.startup;
 
-import io.wechatopen.camel.support.DetachedSandbox;
-import io.wechatopen.camel.support.TestPushes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
+
+import io.wechatopen.camel.support.DetachedSandbox;
+import io.wechatopen.camel.support.TestPushes;
 
 /**
  * Start-up and footprint of the standalone jar (issue 9, target 5): {@code java -jar wechat-open-camel-standalone.jar}
