@@ -51,7 +51,11 @@ public final class StartupBench {
     }
 
     /** A build to start: the jar and the config and routes folders it is run with. */
-    record Build(String name, Path jar, Path config, Path routes) {
+    record Build(String name, Path jar, Path config, Path routes, List<String> jvmOptions) {
+
+        Build(String name, Path jar, Path config, Path routes) {
+            this(name, jar, config, routes, List.of());
+        }
     }
 
     private final Path results;
@@ -78,6 +82,15 @@ public final class StartupBench {
         List<Build> builds = new ArrayList<>();
         builds.add(new Build("current", project.resolve("target/wechat-open-camel-standalone.jar"),
                 project.resolve("config"), project.resolve("routes")));
+        if (!smoke && "true".equals(System.getProperty("bench.startup.appcds"))) {
+            // The README's optional class-data sharing: an archive of the classes a start loads, made once by a
+            // training start (not measured), then mapped by every start.
+            Path archive = results.resolve("startup-appcds.jsa");
+            Build plain = builds.get(0);
+            builds.add(new Build("current+appcds", plain.jar(), plain.config(), plain.routes(),
+                    List.of("-XX:SharedArchiveFile=" + archive)));
+            new StartupBench(results, jvmOptions).train(plain, archive);
+        }
         String baseline = System.getProperty("bench.startup.baseline", "").trim();
         if (!baseline.isEmpty()) {
             Path dir = Path.of(baseline);
@@ -117,6 +130,16 @@ public final class StartupBench {
         writeMarkdown(rows, builds);
     }
 
+    /** A start of {@code build} that writes the class-data archive when it exits. */
+    private void train(Build build, Path archive) throws Exception {
+        Files.deleteIfExists(archive);
+        measure(new Build("appcds-training", build.jar(), build.config(), build.routes(),
+                List.of("-XX:ArchiveClassesAtExit=" + archive)), "h2", 0, null);
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the training start wrote no " + archive);
+        }
+    }
+
     private Row measure(Build build, String database, int run, DetachedSandbox sandbox) throws Exception {
         int httpPort = freePort();
         Map<String, String> settings = new LinkedHashMap<>();
@@ -139,6 +162,7 @@ public final class StartupBench {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        command.addAll(build.jvmOptions());
         command.addAll(StandaloneStart.systemProperties(settings));
         command.add("-jar");
         command.add(build.jar().toString());
@@ -215,22 +239,26 @@ public final class StartupBench {
                 }
             }
         }
-        if (builds.size() > 1) {
-            md.append("\nCurrent / baseline (median ready, same run, interleaved):");
+        for (Build other : builds.subList(1, builds.size())) {
+            md.append("\nMedian ready, current / ").append(other.name()).append(" (same run, interleaved):");
             for (String database : List.of("h2", "postgresql")) {
-                List<Row> current = rows.stream().filter(r -> r.runtime().equals("standalone")
-                        && r.build().equals("current") && r.database().equals(database)).toList();
-                List<Row> before = rows.stream()
-                        .filter(r -> r.build().equals("baseline") && r.database().equals(database)).toList();
-                if (!current.isEmpty() && !before.isEmpty()) {
-                    md.append(String.format(Locale.ROOT, " %s %.2f;", database,
-                            median(current, r -> r.result().readyMs()) / median(before, r -> r.result().readyMs())));
+                double current = medianReady(rows, "current", database);
+                double that = medianReady(rows, other.name(), database);
+                if (current > 0 && that > 0) {
+                    md.append(String.format(Locale.ROOT, " %s %.2f;", database, current / that));
                 }
             }
             md.append('\n');
         }
         Files.writeString(results.resolve("startup.md"), md, StandardCharsets.UTF_8);
         System.out.print(md);
+    }
+
+    private static double medianReady(List<Row> rows, String build, String database) {
+        List<Row> some = rows.stream().filter(
+                r -> r.runtime().equals("standalone") && r.build().equals(build) && r.database().equals(database))
+                .toList();
+        return some.isEmpty() ? 0 : median(some, r -> r.result().readyMs());
     }
 
     private static double median(List<Row> rows, ToDoubleFunction<Row> figure) {
