@@ -54,6 +54,8 @@ final class KarafStart {
             if (!repo.ok()) {
                 throw new IllegalStateException("feature:repo-add failed: " + repo.output());
             }
+            long pid = karafPid(workDir);
+            long cpuBefore = StandaloneStart.cpuMs(pid);
             long start = System.nanoTime();
             CompletableFuture<KarafContainer.Shell> install = CompletableFuture
                     .supplyAsync(() -> karaf.shell("feature:install wechat-open-camel"));
@@ -63,9 +65,9 @@ final class KarafStart {
             if (!installed.ok()) {
                 throw new IllegalStateException("feature:install failed: " + installed.output());
             }
-            long pid = karafPid(workDir);
-            return new StandaloneStart.Result(readyMs, StandaloneStart.rssMb(pid), StandaloneStart.liveHeapMb(pid),
-                    log);
+            long cpuMs = StandaloneStart.cpuMs(pid) - cpuBefore;
+            return new StandaloneStart.Result(readyMs, cpuMs, StandaloneStart.rssMb(pid),
+                    StandaloneStart.liveHeapMb(pid), log);
         } finally {
             Path karafLog = workDir.resolve("data/log/karaf.log");
             if (Files.isRegularFile(karafLog)) {

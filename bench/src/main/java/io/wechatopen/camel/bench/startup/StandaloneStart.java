@@ -26,11 +26,13 @@ import io.wechatopen.camel.crypto.EncryptedPush;
 final class StandaloneStart {
 
     /** The figures of one start. */
-    record Result(long readyMs, double rssMb, double heapUsedMb, Path log) {
+    record Result(long readyMs, long cpuMs, double rssMb, double heapUsedMb, Path log) {
     }
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final long POLL_MS = 10;
+    // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK)
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -50,9 +52,10 @@ final class StandaloneStart {
                 .redirectOutput(log.toFile()).start();
         try {
             long readyMs = awaitFirstStoredPush(process, eventsUrl, pushes, start, log);
+            long cpuMs = cpuMs(process.pid());
             double rssMb = rssMb(process.pid());
             double heapMb = liveHeapMb(process.pid());
-            return new Result(readyMs, rssMb, heapMb, log);
+            return new Result(readyMs, cpuMs, rssMb, heapMb, log);
         } finally {
             stop(process);
         }
@@ -80,6 +83,18 @@ final class StandaloneStart {
             Thread.sleep(POLL_MS);
         }
         throw new IllegalStateException("no push answered success within " + READY_TIMEOUT + ", see " + log);
+    }
+
+    /**
+     * The CPU time (user and system, all threads) the process has used so far, in ms, from {@code /proc/<pid>/stat}:
+     * unlike the wall time to ready it hardly depends on what else the machine runs.
+     */
+    static long cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields from the state (3rd of stat) on: utime and stime are the 14th and 15th of stat, in clock ticks
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
     /** {@code VmRSS} of the process, in MiB. */

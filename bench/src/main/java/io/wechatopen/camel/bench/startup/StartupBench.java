@@ -171,8 +171,8 @@ public final class StartupBench {
             StandaloneStart.Result result = start.measure(command, workDir, log,
                     "http://127.0.0.1:" + httpPort + "/wechat/component/events",
                     () -> pushes.ticket("ticket@@@bench-" + System.nanoTime(), Instant.now()));
-            System.out.printf(Locale.ROOT, "%s %s run %d: ready %d ms, RSS %.1f MiB, heap used %.1f MiB%n",
-                    build.name(), database, run, result.readyMs(), result.rssMb(), result.heapUsedMb());
+            System.out.printf(Locale.ROOT, "%s %s run %d: ready %d ms (CPU %d ms), RSS %.1f MiB, heap used %.1f MiB%n",
+                    build.name(), database, run, result.readyMs(), result.cpuMs(), result.rssMb(), result.heapUsedMb());
             return new Row("standalone", build.name(), database, run, result);
         } finally {
             delete(workDir);
@@ -185,8 +185,9 @@ public final class StartupBench {
                 Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
         StandaloneStart.Result result = new KarafStart().measure(project, repository, workDir,
                 logs.resolve("karaf-h2-1.log"), pushes);
-        System.out.printf(Locale.ROOT, "karaf h2: feature:install to ready %d ms, RSS %.1f MiB, heap used %.1f MiB%n",
-                result.readyMs(), result.rssMb(), result.heapUsedMb());
+        System.out.printf(Locale.ROOT,
+                "karaf h2: feature:install to ready %d ms (CPU %d ms), RSS %.1f MiB, heap used %.1f MiB%n",
+                result.readyMs(), result.cpuMs(), result.rssMb(), result.heapUsedMb());
         return new Row("karaf", "current", "h2", 1, result);
     }
 
@@ -214,12 +215,14 @@ public final class StartupBench {
         md.append("Ready = from launching `java -jar` until a signed ticket push, posted every 10 ms from then on, is ")
                 .append("answered `success` (stored); Karaf: from `feature:install wechat-open-camel` (Karaf booted, ")
                 .append("repository added) until then, target 30 s. RSS = VmRSS right after; heap = used after a full ")
-                .append("GC (Karaf: the whole Karaf JVM). ").append("Medians of ")
-                .append(rows.stream().mapToInt(Row::run).max().orElse(0)).append(" runs, alternating. JVM options: ")
+                .append("GC (Karaf: the whole Karaf JVM). CPU = user + system time the JVM used until ready (Karaf: ")
+                .append("during the install), which depends far less than the wall time on the machine's other ")
+                .append("load. Medians of ").append(rows.stream().mapToInt(Row::run).max().orElse(0))
+                .append(" runs, alternating. JVM options: ")
                 .append(jvmOptions.isEmpty() ? "none" : "`" + String.join(" ", jvmOptions) + "`").append(".\n\n");
         md.append(
-                "| runtime | build | database | runs | ready ms (median) | min | max | ready / target | RSS MiB | heap MiB |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                "| runtime | build | database | runs | ready ms (median) | min | max | ready / target | CPU ms | RSS MiB | heap MiB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String runtime : List.of("standalone", "karaf")) {
             for (Build build : builds) {
                 for (String database : List.of("h2", "postgresql")) {
@@ -231,21 +234,25 @@ public final class StartupBench {
                     double ready = median(some, r -> r.result().readyMs());
                     long target = runtime.equals("karaf") ? KARAF_TARGET_MS : TARGET_MS;
                     md.append(String.format(Locale.ROOT,
-                            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.2f | %.0f | %.1f |%n", runtime, build.name(),
-                            database, some.size(), ready,
+                            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.2f | %.0f | %.0f | %.1f |%n", runtime,
+                            build.name(), database, some.size(), ready,
                             some.stream().mapToDouble(r -> r.result().readyMs()).min().orElse(0),
                             some.stream().mapToDouble(r -> r.result().readyMs()).max().orElse(0), ready / target,
-                            median(some, r -> r.result().rssMb()), median(some, r -> r.result().heapUsedMb())));
+                            median(some, r -> r.result().cpuMs()), median(some, r -> r.result().rssMb()),
+                            median(some, r -> r.result().heapUsedMb())));
                 }
             }
         }
         for (Build other : builds.subList(1, builds.size())) {
-            md.append("\nMedian ready, current / ").append(other.name()).append(" (same run, interleaved):");
+            md.append("\nMedians, current / ").append(other.name()).append(" (same run, interleaved):");
             for (String database : List.of("h2", "postgresql")) {
-                double current = medianReady(rows, "current", database);
-                double that = medianReady(rows, other.name(), database);
+                double current = medianOf(rows, "current", database, r -> r.result().readyMs());
+                double that = medianOf(rows, other.name(), database, r -> r.result().readyMs());
+                double currentCpu = medianOf(rows, "current", database, r -> r.result().cpuMs());
+                double thatCpu = medianOf(rows, other.name(), database, r -> r.result().cpuMs());
                 if (current > 0 && that > 0) {
-                    md.append(String.format(Locale.ROOT, " %s %.2f;", database, current / that));
+                    md.append(String.format(Locale.ROOT, " %s ready %.2f, CPU %.2f;", database, current / that,
+                            currentCpu / thatCpu));
                 }
             }
             md.append('\n');
@@ -254,11 +261,11 @@ public final class StartupBench {
         System.out.print(md);
     }
 
-    private static double medianReady(List<Row> rows, String build, String database) {
+    private static double medianOf(List<Row> rows, String build, String database, ToDoubleFunction<Row> figure) {
         List<Row> some = rows.stream().filter(
                 r -> r.runtime().equals("standalone") && r.build().equals(build) && r.database().equals(database))
                 .toList();
-        return some.isEmpty() ? 0 : median(some, r -> r.result().readyMs());
+        return some.isEmpty() ? 0 : median(some, figure);
     }
 
     private static double median(List<Row> rows, ToDoubleFunction<Row> figure) {
