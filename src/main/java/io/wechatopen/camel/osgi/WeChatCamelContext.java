@@ -16,6 +16,7 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.karaf.core.OsgiCamelContextPublisher;
 import org.apache.camel.karaf.core.OsgiDefaultCamelContext;
 import org.osgi.framework.BundleContext;
@@ -80,6 +81,8 @@ public final class WeChatCamelContext {
             context.getCamelContextExtension().setName(NAME);
             // Karaf's default is "<bundle>-<name>"; the same name as standalone keeps metrics and JMX names alike.
             context.getManagementNameStrategy().setNamePattern("#name#");
+            // the bundle logs one start-up summary (StartupSummary) instead of Camel's table of every route
+            context.setStartupSummaryLevel(StartupSummaryLevel.Off);
             URL defaults = bundleContext.getBundle().getEntry(DEFAULTS);
             if (defaults == null) {
                 throw new IllegalStateException("The bundle lacks " + DEFAULTS);

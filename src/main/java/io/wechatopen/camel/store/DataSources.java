@@ -182,7 +182,7 @@ public final class DataSources {
                                 + H2_WRITE_DELAY + "=" + writeDelay + ": commits could be lost on a crash; connect "
                                 + "as a user with admin rights");
                     }
-                    LOG.info("H2 database {} runs with {}=0: every commit is in the database file when it returns",
+                    LOG.debug("H2 database {} runs with {}=0: every commit is in the database file when it returns",
                             shown, H2_WRITE_DELAY);
                 }
             } else {
@@ -278,7 +278,7 @@ public final class DataSources {
      * The URL for messages: query ({@code ?...}) and H2 settings ({@code ;...}) removed, as are credentials in an
      * authority part, because any of these may carry a password.
      */
-    static String withoutParameters(String url) {
+    public static String withoutParameters(String url) {
         String shown = url.trim();
         int cut = shown.length();
         for (char c : new char[] {'?', ';'}) {

@@ -54,8 +54,8 @@ import io.wechatopen.camel.store.DatabaseVendor;
  * of a firing by the context's management name stored with the job, so every instance must keep the same context
  * name ({@code camel.main.name}; Karaf's context has the same name).
  *
- * <p>On H2 (or any other database) the component keeps its default in-memory store: H2 is for one instance, which is
- * said once at start when H2 keeps its data in files.
+ * <p>On H2 (or any other database) the component keeps its default in-memory store: H2 is for one instance (the start-up
+ * summary says so; a DEBUG line here too when H2 keeps its data in files).
  */
 public final class QuartzScheduling {
 
@@ -88,7 +88,7 @@ public final class QuartzScheduling {
             String nodeId) {
         if (!vendor.clustered()) {
             if (vendor == DatabaseVendor.H2 && h2InFiles(dataSource)) {
-                LOG.info("H2 keeps schedules in memory and serves one instance; run several instances on PostgreSQL"
+                LOG.debug("H2 keeps schedules in memory and serves one instance; run several instances on PostgreSQL"
                         + " or MariaDB");
             }
             return;
@@ -99,7 +99,7 @@ public final class QuartzScheduling {
         quartz.setSchedulerFactory(new ClusteredSchedulerFactory(properties, dataSourceName, dataSource));
         quartz.setAutoStartScheduler(false);
         camelContext.getManagementStrategy().addEventNotifier(new StartWhenScheduledRoutesStarted(quartz));
-        LOG.info("Quartz schedules clustered on the database ({}): scheduler {}, instance {}", vendor,
+        LOG.debug("Quartz schedules clustered on the database ({}): scheduler {}, instance {}", vendor,
                 SCHEDULER_NAME, nodeId);
     }
 
@@ -211,7 +211,7 @@ public final class QuartzScheduling {
                     return;
                 }
             }
-            LOG.info("Starting the clustered Quartz scheduler: every quartz route has started");
+            LOG.debug("Starting the clustered Quartz scheduler: every quartz route has started");
             scheduler.start();
         }
     }

@@ -110,6 +110,7 @@ public final class WeChatBeans extends ServiceSupport {
     /** Read once from the database's metadata: decides the scheduling and whether instances may share it. */
     private final DatabaseVendor vendor;
     private final HikariDataSource ownPool;
+    private final int migrationsApplied;
     private final WeChatMessageCrypto crypto;
     private final JdbcTicketStore ticketStore;
     private final JdbcComponentTokenStore componentTokenStore;
@@ -128,8 +129,9 @@ public final class WeChatBeans extends ServiceSupport {
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
-            CamelContext camelContext, Clock clock) {
+            int migrationsApplied, CamelContext camelContext, Clock clock) {
         this.settings = settings;
+        this.migrationsApplied = migrationsApplied;
         this.dataSource = dataSource;
         this.vendor = DatabaseVendor.of(dataSource);
         this.ownPool = ownPool;
@@ -227,7 +229,8 @@ public final class WeChatBeans extends ServiceSupport {
      * bean, adds this object as a service of the context (stopping the context closes the pool), sets up the
      * {@code quartz} component ({@link QuartzScheduling}: clustered on PostgreSQL and MariaDB), binds the beans in
      * the context's registry and adds the Java routes; adds the sandbox's routes when {@code wechat.sandbox.enabled}
-     * is true and {@code wechat.api.base-url} points at it (so pointing the base URL at WeChat switches it off).
+     * is true and {@code wechat.api.base-url} points at it (so pointing the base URL at WeChat switches it off); logs
+     * one {@link StartupSummary} line once the routes have started, in place of a line per route.
      *
      * @param dataSource a data source the runtime provides and keeps open (Karaf's pax-jdbc), or {@code null} for a
      *        pool the bundle opens from {@code wechat.datasource.*}
@@ -237,6 +240,7 @@ public final class WeChatBeans extends ServiceSupport {
      */
     public static WeChatBeans install(CamelContext camelContext, DataSource dataSource, Clock clock,
             String settingsOrigin) throws Exception {
+        long wiringStarted = System.nanoTime();
         WeChatSettings settings = WeChatSettings.load(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), settingsOrigin));
         // A seda consumer stops only when its poll returns: with Camel's 1 s default, each of ours added a second to
@@ -255,12 +259,14 @@ public final class WeChatBeans extends ServiceSupport {
                 SandboxState state = new SandboxState(settings.component(), clock, settings.sandbox().tokenLifetime());
                 camelContext.getRegistry().bind("wechatSandboxState", state);
                 camelContext.addRoutes(new SandboxRoutes(settings, state, beans.crypto()));
-                LOG.info("WeChat sandbox on {} (wechat.api.base-url points at it)", settings.sandbox().baseUrl());
+                LOG.debug("WeChat sandbox on {} (wechat.api.base-url points at it)", settings.sandbox().baseUrl());
             } else {
                 LOG.warn("wechat.sandbox.enabled is true but wechat.api.base-url ({}) is not the sandbox ({}):"
                         + " the sandbox stays off", settings.api().baseUrl(), settings.sandbox().baseUrl());
             }
         }
+        camelContext.addStartupListener(new StartupSummary(settings, beans.dataSource(), beans.vendor,
+                beans.migrationsApplied, wiringStarted));
         return beans;
     }
 
@@ -281,8 +287,8 @@ public final class WeChatBeans extends ServiceSupport {
             DataSources.checkProvided(dataSource);
         }
         try {
-            StoreMigrations.migrate(dataSource);
-            return new WeChatBeans(settings, dataSource, ownPool, camelContext, clock);
+            int migrationsApplied = StoreMigrations.migrate(dataSource);
+            return new WeChatBeans(settings, dataSource, ownPool, migrationsApplied, camelContext, clock);
         } catch (RuntimeException e) {
             if (ownPool != null) {
                 ownPool.close();

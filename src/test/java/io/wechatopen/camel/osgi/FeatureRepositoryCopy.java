@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code config/io.wechatopen.camel.cfg} (during {@code verify} neither is in any Maven repository yet), and, unless the official Camel features are wanted, the Camel
  * Karaf {@code <repository>} becomes the test-only stand-in ({@code src/test/karaf/camel-test-features.xml}).
  */
-final class FeatureRepositoryCopy {
+public final class FeatureRepositoryCopy {
 
     private static final Pattern CAMEL_REPOSITORY = Pattern
             .compile("<repository>mvn:org\\.apache\\.camel\\.karaf/apache-camel/[^<]+</repository>");
@@ -33,7 +33,8 @@ final class FeatureRepositoryCopy {
      * @param cfgTemplate the cfg the feature installs into {@code etc/} when missing
      * @return the copy, written to {@code target}
      */
-    static Path write(Path built, Path camelStandIn, Path bundle, Path cfgTemplate, Path target) throws IOException {
+    public static Path write(Path built, Path camelStandIn, Path bundle, Path cfgTemplate, Path target)
+            throws IOException {
         String xml = Files.readString(built, StandardCharsets.UTF_8);
         xml = replaceOnce(xml, OUR_BUNDLE, "<bundle>" + bundle.toAbsolutePath().toUri() + "</bundle>");
         xml = replaceOnce(xml, OUR_CFG, cfgTemplate.toAbsolutePath().toUri().toString());

@@ -138,6 +138,13 @@ class KarafDeploymentIT {
                 .contains("camel.context.name = wechat-open-camel");
 
         await("/wechat/health answering").until(() -> get("/health", null).statusCode() == 200);
+        // Issue 9: one start-up summary in karaf.log, no line per route or per consumer (the feature adds the
+        // loggers to etc/org.ops4j.pax.logging.cfg).
+        String log = Files.readString(karaf.home().resolve("data/log/karaf.log"));
+        assertThat(occurrences(log, "wechat-open-camel ready in")).as(log).isOne();
+        assertThat(occurrences(log, "Netty consumer bound to")).as(log).isLessThan(2);
+        assertThat(occurrences(log, "has already been started")).as(log).isLessThan(2);
+        assertThat(log).doesNotContain("Started wechat-component-event-receive");
         JsonNode health = JSON.readTree(get("/admin/health", ADMIN_TOKEN).body());
         // Camel's route checks: a route of each YAML file shipped in the bundle is loaded and started.
         for (String route : new String[] {"wechat-component-event-receive", "wechat-authorize-start-receive",
@@ -362,6 +369,14 @@ class KarafDeploymentIT {
     }
 
     /** Waits up to 90 s, polling each second; connection refusals while the context (re)starts count as "not yet". */
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            count++;
+        }
+        return count;
+    }
+
     private static ConditionFactory await(String what) {
         return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptionsMatching(e -> e instanceof IOException || e instanceof IllegalStateException);
