@@ -40,7 +40,9 @@ final class BundleProcess implements AutoCloseable {
      */
     static BundleProcess start(Path projectDir, Path workDir, int port, Map<String, String> settings,
             List<String> jvmOptions) throws IOException, InterruptedException {
-        Path jar = projectDir.resolve("target/wechat-open-camel-standalone.jar");
+        // bench.intake.jar: another build of the jar (say, the one before a change) on the same config and routes
+        Path jar = Path.of(System.getProperty("bench.intake.jar",
+                projectDir.resolve("target/wechat-open-camel-standalone.jar").toString()));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package in " + projectDir);
         }

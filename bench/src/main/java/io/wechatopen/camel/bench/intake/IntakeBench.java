@@ -30,7 +30,7 @@ import io.wechatopen.camel.support.TestPushes;
  * answers), {@code bench.intake.seconds}, {@code bench.intake.connections} (e.g. {@code 1,16,64}),
  * {@code bench.intake.databases} ({@code h2,postgresql}), {@code bench.intake.jfr} (a directory: the bundle records
  * a JFR file per database there), {@code bench.intake.bundle-settings} ({@code key=value;...} added to the bundle's
- * settings). Writes {@code intake.csv} and {@code intake.md} to {@code bench.results}.
+ * settings), {@code bench.intake.jar} (another build of the standalone jar, for before/after figures). Writes {@code intake.csv} and {@code intake.md} to {@code bench.results}.
  */
 public final class IntakeBench {
 
