@@ -40,10 +40,13 @@ final class Database implements AutoCloseable {
         this.adminUrl = adminUrl;
     }
 
-    /** An H2 file database under {@code dir}, opened by the bundle in auto-server mode so the bench can read it. */
-    static Database h2(Path dir) {
-        return new Database("h2", "jdbc:h2:file:" + dir.resolve("data/wechat").toAbsolutePath() + ";AUTO_SERVER=TRUE",
-                "sa", "", null, null);
+    /**
+     * An H2 file database under {@code dir}, opened by the bundle in auto-server mode so the bench can read it;
+     * {@code urlSuffix} adds settings ({@code ;NAME=value}).
+     */
+    static Database h2(Path dir, String urlSuffix) {
+        return new Database("h2", "jdbc:h2:file:" + dir.resolve("data/wechat").toAbsolutePath() + ";AUTO_SERVER=TRUE"
+                + urlSuffix, "sa", "", null, null);
     }
 
     /** A new schema on the PostgreSQL server; throws when the server cannot be reached. */
