@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.wechatopen.camel.config.CallbackSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
@@ -24,12 +26,13 @@ import io.wechatopen.camel.token.WeChatMetrics;
  * the ciphertext, parses the message without DTDs and records it durably. On success the headers
  * {@value #COMPONENT_APPID}, {@value #INFO_TYPE}, {@value #OUTCOME} (and {@value #AUTHORIZER_APPID} for
  * authorization pushes) are set, the exchange property {@value #STORED} is true (nothing after it may turn the
- * answer into an error) and the push is reported to {@link WeChatMetrics} as {@code stored}, or {@code duplicate} for
+ * answer into an error; it is set only once the transaction holding the push committed, see {@link PushWriter}) and
+ * the push is reported to {@link WeChatMetrics} as {@code stored}, or {@code duplicate} for
  * WeChat's re-delivery of a push already recorded (same query and body: answered success, stored once). Otherwise a
  * {@link PushRejectedException} says which status to answer (a replayed delivery key with another body: 401), and
  * nothing is stored; {@value #STORED} is then false. The body is left as {@code byte[]}.
  */
-public final class ComponentPushIntake {
+public final class ComponentPushIntake extends AsyncProcessorSupport {
 
     public static final String COMPONENT_APPID = "WeChatComponentAppid";
     public static final String INFO_TYPE = "WeChatInfoType";
@@ -39,22 +42,59 @@ public final class ComponentPushIntake {
     public static final String STORED = "WeChatPushStored";
 
     private final Map<String, WeChatMessageCrypto> cryptoByAppid;
-    private final PushStore store;
+    private final PushWriter writer;
     private final CallbackSettings settings;
     private final Clock clock;
     private final WeChatMetrics metrics;
 
-    public ComponentPushIntake(Map<String, WeChatMessageCrypto> cryptoByAppid, PushStore store,
+    /**
+     * @param writer records the pushes (group commit); it must be started for pushes to be stored
+     */
+    public ComponentPushIntake(Map<String, WeChatMessageCrypto> cryptoByAppid, PushWriter writer,
             CallbackSettings settings, Clock clock, WeChatMetrics metrics) {
         this.cryptoByAppid = Map.copyOf(cryptoByAppid);
-        this.store = store;
+        this.writer = writer;
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
     }
 
+    /**
+     * Checks the push on the calling thread, then hands it to the {@link PushWriter} and returns; the exchange
+     * continues on the writer's thread once the transaction holding the push ended (Camel's asynchronous routing), so
+     * the HTTP threads never wait for the database.
+     */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ReceivedPush received;
+        try {
+            received = verify(exchange);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        writer.submit(received, recorded -> {
+            try {
+                complete(exchange, received.push(), recorded);
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    /** As {@link #process(Exchange, AsyncCallback)}, waiting for the outcome; a refusal is thrown. */
     @Handler
-    public void accept(Exchange exchange) {
+    public void accept(Exchange exchange) throws Exception {
+        process(exchange);
+        if (exchange.getException() != null) {
+            throw exchange.getException();
+        }
+    }
+
+    private ReceivedPush verify(Exchange exchange) {
         exchange.setProperty(STORED, false);
         Message in = exchange.getMessage();
         EncryptedRequest.Verified request = EncryptedRequest.verify(in, settings, clock,
@@ -63,15 +103,20 @@ public final class ComponentPushIntake {
         // Set before the store, so that a refusal or failure is reported with its InfoType.
         in.setHeader(COMPONENT_APPID, push.componentAppid());
         in.setHeader(INFO_TYPE, push.infoType());
+        return new ReceivedPush(push, request.plaintext(), request.msgSignature(), request.timestamp(),
+                request.nonce(), request.receivedAt(), request.bodyHash());
+    }
+
+    private void complete(Exchange exchange, ComponentPush push, PushStore.Recorded recorded) {
         PushStore.Outcome outcome;
         try {
-            outcome = store.record(new ReceivedPush(push, request.plaintext(), request.msgSignature(),
-                    request.timestamp(), request.nonce(), request.receivedAt(), request.bodyHash()));
+            outcome = recorded.outcomeOrThrow();
         } catch (DuplicatePushException e) {
             throw new PushRejectedException(401,
                     "replayed push (same msg_signature, timestamp and nonce, another body)");
         }
         exchange.setProperty(STORED, true);
+        Message in = exchange.getMessage();
         in.setHeader(OUTCOME, outcome.name());
         push.authorizerAppid().ifPresent(a -> in.setHeader(AUTHORIZER_APPID, a));
         metrics.pushReceived(push.infoType(),

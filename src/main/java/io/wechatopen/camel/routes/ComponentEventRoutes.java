@@ -34,7 +34,7 @@ public final class ComponentEventRoutes extends RouteBuilder {
         from("direct:wechat-component-event-accept").routeId("wechat-component-event-accept")
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers with the status.
                 .errorHandler(noErrorHandler())
-                .bean(intake, "accept").id("save-component-event");
+                .process(intake).id("save-component-event");
 
         from("direct:wechat-authorization-event-wake").routeId("wechat-authorization-event-wake")
                 .errorHandler(noErrorHandler())

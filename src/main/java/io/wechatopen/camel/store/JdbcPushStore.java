@@ -1,12 +1,17 @@
 package io.wechatopen.camel.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -162,6 +167,193 @@ public final class JdbcPushStore implements PushStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>All event rows go in one JDBC batch; per component only the latest ticket of the batch is sealed and offered
+     * to {@code wechat_component} (one update), so a ticket push of the batch gets {@link Outcome#TICKET_STORED} when
+     * its ticket is the component's latest after the commit, {@link Outcome#TICKET_OLDER_KEPT_NEWER} otherwise. When
+     * a delivery key of the batch was recorded before (a unique-key violation) the transaction is rolled back and
+     * each push is recorded on its own with {@link #record}; a push whose own transaction then fails gets that
+     * {@link StoreException} as its refusal.
+     *
+     * @throws StoreException when the batch cannot be written; nothing of any push is written then
+     */
+    @Override
+    public List<Recorded> recordAll(List<ReceivedPush> pushes) {
+        Objects.requireNonNull(pushes, "pushes");
+        Recorded[] results = new Recorded[pushes.size()];
+        Map<DeliveryKey, ReceivedPush> firstByKey = new HashMap<>();
+        List<Integer> inserted = new ArrayList<>();
+        // Sorted, so that concurrent batches lock the component rows in the same order.
+        Map<String, Integer> latestTicket = new TreeMap<>();
+        for (int i = 0; i < pushes.size(); i++) {
+            ReceivedPush received = pushes.get(i);
+            ComponentPush push = received.push();
+            if (push.isTicket() && push.field(TICKET_FIELD).isEmpty()) {
+                results[i] = new Recorded(null, new IllegalArgumentException("component_verify_ticket push of "
+                        + push.componentAppid() + " has no " + TICKET_FIELD + " field"));
+                continue;
+            }
+            ReceivedPush first = firstByKey.putIfAbsent(DeliveryKey.of(received), received);
+            if (first != null) {
+                results[i] = received.bodyHash() != null && received.bodyHash().equals(first.bodyHash())
+                        ? new Recorded(Outcome.ALREADY_RECORDED, null)
+                        : new Recorded(null, duplicate(received));
+                continue;
+            }
+            inserted.add(i);
+            if (push.isTicket()) {
+                Integer latest = latestTicket.get(push.componentAppid());
+                if (latest == null || push.createTime().isAfter(pushes.get(latest).push().createTime())) {
+                    latestTicket.put(push.componentAppid(), i);
+                }
+            }
+        }
+        List<EventRow> rows = new ArrayList<>(inserted.size());
+        for (int i : inserted) {
+            ReceivedPush received = pushes.get(i);
+            rows.add(new EventRow(received, sealer.seal(received.decryptedXml(),
+                    payloadContext(received.push().componentAppid()))));
+        }
+        Map<String, String> sealedTickets = new LinkedHashMap<>();
+        latestTicket.forEach((appid, i) -> sealedTickets.put(appid, sealer.seal(
+                pushes.get(i).push().field(TICKET_FIELD).orElseThrow(), JdbcTicketStore.ticketContext(appid))));
+        Map<String, Boolean> ticketStored;
+        try {
+            ticketStored = JdbcSupport.inTransaction(dataSource, "Recording " + rows.size() + " pushes",
+                    connection -> {
+                        insertEvents(connection, rows);
+                        Map<String, Boolean> stored = new HashMap<>();
+                        for (Map.Entry<String, Integer> latest : latestTicket.entrySet()) {
+                            stored.put(latest.getKey(), storeTicket(connection, pushes.get(latest.getValue()),
+                                    sealedTickets.get(latest.getKey())));
+                        }
+                        return stored;
+                    });
+        } catch (RecordedBeforeException e) {
+            return recordEach(pushes);
+        }
+        for (int i : inserted) {
+            ComponentPush push = pushes.get(i).push();
+            Outcome outcome = !push.isTicket() ? Outcome.EVENT_STORED
+                    : latestTicket.get(push.componentAppid()) == i && ticketStored.get(push.componentAppid())
+                            ? Outcome.TICKET_STORED
+                            : Outcome.TICKET_OLDER_KEPT_NEWER;
+            results[i] = new Recorded(outcome, null);
+        }
+        return List.of(results);
+    }
+
+    private List<Recorded> recordEach(List<ReceivedPush> pushes) {
+        List<Recorded> results = new ArrayList<>(pushes.size());
+        for (ReceivedPush push : pushes) {
+            try {
+                results.add(new Recorded(record(push), null));
+            } catch (StoreException | IllegalArgumentException e) {
+                results.add(new Recorded(null, e));
+            }
+        }
+        return results;
+    }
+
+    private static void insertEvents(Connection connection, List<EventRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+            for (EventRow row : rows) {
+                bindEvent(insert, row.received(), row.sealedPayload());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            if (isIntegrityViolation(e)) {
+                throw new RecordedBeforeException();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isIntegrityViolation(SQLException e) {
+        for (SQLException each = e; each != null; each = each.getNextException()) {
+            if (JdbcSupport.isIntegrityViolation(each)
+                    || each.getCause() instanceof SQLException cause && JdbcSupport.isIntegrityViolation(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void bindEvent(PreparedStatement insert, ReceivedPush received, String sealedPayload)
+            throws SQLException {
+        ComponentPush push = received.push();
+        insert.setString(1, UUID.randomUUID().toString());
+        insert.setString(2, push.componentAppid());
+        insert.setString(3, push.infoType());
+        JdbcSupport.setNullableString(insert, 4, push.authorizerAppid().orElse(null));
+        insert.setLong(5, push.createTime().toEpochMilli());
+        insert.setLong(6, received.receivedAt().toEpochMilli());
+        insert.setString(7, received.msgSignature());
+        insert.setString(8, received.timestamp());
+        insert.setString(9, received.nonce());
+        insert.setString(10, sealedPayload);
+        insert.setString(11, STATUS_RECEIVED);
+        JdbcSupport.setNullableString(insert, 12, received.bodyHash());
+        insert.setLong(13, received.receivedAt().toEpochMilli());
+    }
+
+    /** Offers a ticket push's ticket to {@code wechat_component}; true when it is now the latest. */
+    private boolean storeTicket(Connection connection, ReceivedPush received, String sealedTicket)
+            throws SQLException {
+        String appid = received.push().componentAppid();
+        long createTime = received.push().createTime().toEpochMilli();
+        long receivedAt = received.receivedAt().toEpochMilli();
+        long now = clock.millis();
+        // WeChat pushes a ticket every 10 minutes and deliveries can overtake each other: keep the latest only.
+        return JdbcSupport.updateOrInsert(connection, UPDATE_TICKET, update -> {
+            update.setString(1, sealedTicket);
+            update.setLong(2, createTime);
+            update.setLong(3, receivedAt);
+            update.setLong(4, now);
+            update.setString(5, appid);
+            update.setLong(6, createTime);
+        }, COMPONENT_EXISTS, exists -> exists.setString(1, appid), INSERT_TICKET, insert -> {
+            insert.setString(1, appid);
+            insert.setString(2, sealedTicket);
+            insert.setLong(3, createTime);
+            insert.setLong(4, receivedAt);
+            insert.setLong(5, now);
+        });
+    }
+
+    private static DuplicatePushException duplicate(ReceivedPush received) {
+        return new DuplicatePushException("Push already recorded: component " + received.push().componentAppid()
+                + ", msg_signature " + received.msgSignature() + ", timestamp " + received.timestamp() + ", nonce "
+                + received.nonce());
+    }
+
+    private record DeliveryKey(String componentAppid, String msgSignature, String timestamp, String nonce) {
+
+        static DeliveryKey of(ReceivedPush received) {
+            return new DeliveryKey(received.push().componentAppid(), received.msgSignature(), received.timestamp(),
+                    received.nonce());
+        }
+    }
+
+    private record EventRow(ReceivedPush received, String sealedPayload) {
+    }
+
+    /** A delivery key of the batch was recorded before it: the batch is rolled back and recorded push by push. */
+    private static final class RecordedBeforeException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        RecordedBeforeException() {
+            super("a delivery key of the batch was recorded before", null, false, false);
+        }
+    }
+
     private Outcome insert(ReceivedPush received) {
         ComponentPush push = received.push();
         String appid = push.componentAppid();
@@ -175,52 +367,19 @@ public final class JdbcPushStore implements PushStore {
         String ticketToStore = sealedTicket;
         return JdbcSupport.inTransaction(dataSource, "Recording a " + push.infoType() + " push", connection -> {
             try {
-                JdbcSupport.execute(connection, INSERT_EVENT, insert -> {
-                    insert.setString(1, UUID.randomUUID().toString());
-                    insert.setString(2, appid);
-                    insert.setString(3, push.infoType());
-                    JdbcSupport.setNullableString(insert, 4, push.authorizerAppid().orElse(null));
-                    insert.setLong(5, push.createTime().toEpochMilli());
-                    insert.setLong(6, received.receivedAt().toEpochMilli());
-                    insert.setString(7, received.msgSignature());
-                    insert.setString(8, received.timestamp());
-                    insert.setString(9, received.nonce());
-                    insert.setString(10, sealedPayload);
-                    insert.setString(11, STATUS_RECEIVED);
-                    JdbcSupport.setNullableString(insert, 12, received.bodyHash());
-                    insert.setLong(13, received.receivedAt().toEpochMilli());
-                });
+                JdbcSupport.execute(connection, INSERT_EVENT, insert -> bindEvent(insert, received, sealedPayload));
             } catch (SQLException e) {
                 // The only unique key a fresh UUID can meet is the delivery key: this delivery was recorded before.
                 if (JdbcSupport.isIntegrityViolation(e)) {
-                    throw new DuplicatePushException("Push already recorded: component " + appid
-                            + ", msg_signature " + received.msgSignature() + ", timestamp " + received.timestamp()
-                            + ", nonce " + received.nonce());
+                    throw duplicate(received);
                 }
                 throw e;
             }
             if (ticketToStore == null) {
                 return Outcome.EVENT_STORED;
             }
-            long createTime = push.createTime().toEpochMilli();
-            long receivedAt = received.receivedAt().toEpochMilli();
-            long now = clock.millis();
-            // WeChat pushes a ticket every 10 minutes and deliveries can overtake each other: keep the latest only.
-            boolean stored = JdbcSupport.updateOrInsert(connection, UPDATE_TICKET, update -> {
-                update.setString(1, ticketToStore);
-                update.setLong(2, createTime);
-                update.setLong(3, receivedAt);
-                update.setLong(4, now);
-                update.setString(5, appid);
-                update.setLong(6, createTime);
-            }, COMPONENT_EXISTS, exists -> exists.setString(1, appid), INSERT_TICKET, insert -> {
-                insert.setString(1, appid);
-                insert.setString(2, ticketToStore);
-                insert.setLong(3, createTime);
-                insert.setLong(4, receivedAt);
-                insert.setLong(5, now);
-            });
-            return stored ? Outcome.TICKET_STORED : Outcome.TICKET_OLDER_KEPT_NEWER;
+            return storeTicket(connection, received, ticketToStore) ? Outcome.TICKET_STORED
+                    : Outcome.TICKET_OLDER_KEPT_NEWER;
         });
     }
 

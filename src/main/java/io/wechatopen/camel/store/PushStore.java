@@ -65,6 +65,34 @@ public interface PushStore {
      */
     Outcome record(ReceivedPush push);
 
+    /**
+     * What {@link #recordAll} did with one push: the outcome {@link #record} would have returned, or the exception it
+     * would have thrown ({@link DuplicatePushException}, {@link IllegalArgumentException}).
+     *
+     * @param outcome what was stored, or null when refused
+     * @param refusal why nothing was stored for this push, or null
+     */
+    record Recorded(Outcome outcome, RuntimeException refusal) {
+
+        /** The outcome, or the refusal thrown. */
+        public Outcome outcomeOrThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * Records several pushes with the result of {@link #record} called for each in list order, in one transaction
+     * (group commit): a push later in the list with a delivery key earlier in it is a re-delivery or a replay of that
+     * one, and of the tickets only the latest by CreateTime (the first of equals) is stored.
+     *
+     * @return one result per push, in list order
+     * @throws StoreException when the database cannot be written; nothing of any push is written then
+     */
+    List<Recorded> recordAll(List<ReceivedPush> pushes);
+
     /** Number of recorded pushes of a component (for status and tests). */
     long countEvents(String componentAppid);
 

@@ -54,6 +54,7 @@ import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.intake.PushWriter;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
@@ -125,6 +126,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final ApiBackoff apiBackoff;
     private final PrometheusMeterRegistry meterRegistry;
     private final MicrometerWeChatMetrics metrics;
+    private final PushWriter pushWriter;
     private final WeChatOperations operations;
     private final List<RoutesBuilder> routes;
 
@@ -195,10 +197,12 @@ public final class WeChatBeans extends ServiceSupport {
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
                 adminEvents, authorizerStore, authorizerTokenManager);
 
+        this.pushWriter = new PushWriter(pushStore, PushWriter.writersFor(settings.store().maximumPoolSize()),
+                camelContext);
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
                         new AuthorizerApiCalls(authorizerTokenManager, mapper)),
-                new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushStore, settings.callback(),
+                new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushWriter, settings.callback(),
                         clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
                         settings.callback(), clock), new AccountMessageOutbox(noticeStore, clock)),
@@ -354,7 +358,14 @@ public final class WeChatBeans extends ServiceSupport {
     }
 
     @Override
+    protected void doStart() {
+        pushWriter.start();
+    }
+
+    @Override
     protected void doStop() {
+        // Before the pool closes: the batches being written finish, queued pushes are answered 500.
+        pushWriter.stop();
         meterRegistry.close();
         if (ownPool != null) {
             ownPool.close();

@@ -2,14 +2,19 @@ package io.wechatopen.camel.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +56,44 @@ class DatabaseOutageTest {
             }
             assertThat(bundle.get(bundle.baseUrl() + "/admin/status", RunningBundle.ADMIN_TOKEN).statusCode())
                     .isEqualTo(500);
+        }
+    }
+
+    /** Issue 9: pushes arriving together share one transaction (group commit); when it fails, each gets 500. */
+    @Test
+    void pushesArrivingTogetherWhenDatabaseUnavailableThenEach500AndNoneStored() throws Exception {
+        String url = "jdbc:h2:mem:outage-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Map<String, String> properties = new HashMap<>(RunningBundle.NO_SANDBOX);
+        properties.put("wechat.datasource.url", url);
+        try (RunningBundle bundle = RunningBundle.start(properties);
+                Connection outside = DriverManager.getConnection(url, "sa", "")) {
+            List<EncryptedPush> pushes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                pushes.add(bundle.pushes().ticket("ticket@@@together-" + i, Instant.now()));
+            }
+
+            bundle.bean("wechatDataSource", HikariDataSource.class).close();
+
+            List<CompletableFuture<HttpResponse<String>>> answers = pushes.stream()
+                    .map(push -> CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return bundle.post(bundle.eventsUrl() + "?" + push.queryString(), "text/xml",
+                                    push.body());
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })).toList();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).satisfies(response -> {
+                    assertThat(response.statusCode()).isEqualTo(500);
+                    assertThat(response.body()).isEqualTo("temporarily unavailable; nothing was stored");
+                });
+            }
+            try (ResultSet rs = outside.createStatement().executeQuery(
+                    "SELECT COUNT(*) FROM wechat_authorization_event")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
         }
     }
 

@@ -38,6 +38,7 @@ class ComponentPushIntakeTest {
     private final DefaultCamelContext context = new DefaultCamelContext();
     private TestDatabases.PerClass database;
     private JdbcPushStore store;
+    private PushWriter writer;
     private ComponentPushIntake intake;
 
     @BeforeAll
@@ -50,18 +51,24 @@ class ComponentPushIntakeTest {
                 reported.add(infoType + ":" + outcome);
             }
         };
-        intake = new ComponentPushIntake(Map.of(APPID, pushes.crypto()), store,
+        context.start();
+        writer = new PushWriter(store, 2, context);
+        writer.start();
+        intake = new ComponentPushIntake(Map.of(APPID, pushes.crypto()), writer,
                 new CallbackSettings(Duration.ofMinutes(5), CallbackSettings.MAX_BODY_BYTES), Clock.systemUTC(),
                 metrics);
     }
 
     @AfterAll
     void tearDown() {
+        writer.stop();
+        context.stop();
         database.close();
     }
 
     @Test
-    void acceptWhenSamePushDeliveredTwiceThenStoredOnceReportedStoredThenDuplicateAndBodyLeftAsBytes() {
+    void acceptWhenSamePushDeliveredTwiceThenStoredOnceReportedStoredThenDuplicateAndBodyLeftAsBytes()
+            throws Exception {
         EncryptedPush push = pushes.ticket("ticket@@@twice", Instant.now());
 
         Exchange first = exchange(push);

@@ -294,6 +294,88 @@ abstract class JdbcStoreTestSupport {
     }
 
     @Test
+    void recordAllWhenTicketsOutOfOrderInOneBatchThenLatestStoredAndEveryPushRecorded() {
+        List<ReceivedPush> batch = List.of(ticketPush(COMPONENT_APPID, "ticket-old", T0),
+                ticketPush(COMPONENT_APPID, "ticket-newest", T0.plusSeconds(1200)),
+                ticketPush(COMPONENT_APPID, "ticket-middle", T0.plusSeconds(600)),
+                ticketPush(COMPONENT_APPID, "ticket-newest-again", T0.plusSeconds(1200)));
+
+        List<PushStore.Recorded> results = pushStore.recordAll(batch);
+
+        assertThat(results).extracting(PushStore.Recorded::outcome).containsExactly(Outcome.TICKET_OLDER_KEPT_NEWER,
+                Outcome.TICKET_STORED, Outcome.TICKET_OLDER_KEPT_NEWER, Outcome.TICKET_OLDER_KEPT_NEWER);
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(4);
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).get()
+                .returns("ticket-newest", ComponentVerifyTicket::ticket);
+    }
+
+    @Test
+    void recordAllWhenBatchOlderThanStoredTicketThenStoredTicketKept() {
+        pushStore.record(ticketPush(COMPONENT_APPID, "ticket-stored", T0.plusSeconds(600)));
+
+        List<PushStore.Recorded> results = pushStore.recordAll(List.of(ticketPush(COMPONENT_APPID, "ticket-a", T0),
+                ticketPush(OTHER_APPID, "ticket-of-b", T0)));
+
+        assertThat(results).extracting(PushStore.Recorded::outcome)
+                .containsExactly(Outcome.TICKET_OLDER_KEPT_NEWER, Outcome.TICKET_STORED);
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).get()
+                .returns("ticket-stored", ComponentVerifyTicket::ticket);
+        assertThat(ticketStore.findTicket(OTHER_APPID)).get().returns("ticket-of-b", ComponentVerifyTicket::ticket);
+    }
+
+    @Test
+    void recordAllWhenDeliveryTwiceInOneBatchThenStoredOnceReDeliveryRecordedAndReplayRefused() {
+        ReceivedPush push = withBodyHash(ticketPush(COMPONENT_APPID, "ticket-once", T0), "hash-of-the-body");
+        ReceivedPush replay = withBodyHash(new ReceivedPush(
+                ticketPush(COMPONENT_APPID, "ticket-forged", T0.plusSeconds(600)).push(), "<xml/>",
+                push.msgSignature(), push.timestamp(), push.nonce(), push.receivedAt()), "hash-of-another-body");
+
+        List<PushStore.Recorded> results = pushStore.recordAll(List.of(push, push, replay));
+
+        assertThat(results.get(0).outcome()).isEqualTo(Outcome.TICKET_STORED);
+        assertThat(results.get(1).outcome()).isEqualTo(Outcome.ALREADY_RECORDED);
+        assertThat(results.get(2).refusal()).isInstanceOf(DuplicatePushException.class);
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(1);
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).get()
+                .returns("ticket-once", ComponentVerifyTicket::ticket);
+    }
+
+    @Test
+    void recordAllWhenDeliveryRecordedBeforeTheBatchThenEachPushGetsItsOwnOutcome() {
+        ReceivedPush before = withBodyHash(ticketPush(COMPONENT_APPID, "ticket-before", T0), "hash-before");
+        pushStore.record(before);
+        ReceivedPush replay = withBodyHash(new ReceivedPush(before.push(), before.decryptedXml(),
+                before.msgSignature(), before.timestamp(), before.nonce(), before.receivedAt()), "another-hash");
+
+        List<PushStore.Recorded> results = pushStore.recordAll(
+                List.of(ticketPush(COMPONENT_APPID, "ticket-new", T0.plusSeconds(600)), before, replay,
+                        authorizedPush(COMPONENT_APPID, "code-1", T0)));
+
+        assertThat(results.get(0).outcome()).isEqualTo(Outcome.TICKET_STORED);
+        assertThat(results.get(1).outcome()).isEqualTo(Outcome.ALREADY_RECORDED);
+        assertThat(results.get(2).refusal()).isInstanceOf(DuplicatePushException.class);
+        assertThat(results.get(3).outcome()).isEqualTo(Outcome.EVENT_STORED);
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isEqualTo(3);
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).get()
+                .returns("ticket-new", ComponentVerifyTicket::ticket);
+    }
+
+    @Test
+    void recordAllWhenOnePushCannotBeWrittenThenNothingOfTheBatchIsStored() {
+        ReceivedPush good = ticketPush(COMPONENT_APPID, "ticket-good", T0.plusSeconds(600));
+        ReceivedPush tooLong = ticketPush(COMPONENT_APPID, "ticket-bad", T0);
+        // push_nonce is VARCHAR(64): the database refuses the row, so the batch's transaction fails.
+        ReceivedPush unwritable = new ReceivedPush(tooLong.push(), tooLong.decryptedXml(), tooLong.msgSignature(),
+                tooLong.timestamp(), "9".repeat(65), tooLong.receivedAt());
+
+        assertThatThrownBy(() -> pushStore.recordAll(List.of(good, unwritable, authorizedPush(COMPONENT_APPID,
+                "code-1", T0)))).isInstanceOf(StoreException.class).isNotInstanceOf(DuplicatePushException.class);
+
+        assertThat(pushStore.countEvents(COMPONENT_APPID)).isZero();
+        assertThat(ticketStore.findTicket(COMPONENT_APPID)).isEmpty();
+    }
+
+    @Test
     void recordWhenTwentyTicketPushesConcurrentlyThenGreatestCreateTimeKept() throws Exception {
         List<ReceivedPush> pushes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
