@@ -22,8 +22,8 @@ import io.wechatopen.camel.config.CallbackSettings;
  *
  * <p>One reader serves both the envelope and the decrypted message, so both pass the same checks. For every
  * document it accepts, the values equal what a DOM parser with DTDs disallowed returns (tested side by side);
- * it refuses a few well-formed documents that never come from WeChat (XML 1.1, encodings other than UTF-8, deep
- * nesting).
+ * it refuses a few well-formed documents that never come from WeChat (XML 1.1, encodings other than UTF-8, names
+ * that are not ASCII, deep nesting).
  */
 public final class SafeXml {
 
@@ -109,9 +109,6 @@ public final class SafeXml {
         }
 
         Map<String, String> document() {
-            if (pos < end && s.charAt(pos) == '\uFEFF') {
-                pos++;
-            }
             if (s.startsWith("<?xml", pos) && pos + 5 < end && isSpace(s.charAt(pos + 5))) {
                 declaration();
             }
@@ -492,23 +489,10 @@ public final class SafeXml {
             if (pos >= end || !isNameStartChar(s.charAt(pos))) {
                 throw malformed("XML name is not well-formed");
             }
-            nameChar();
+            pos++;
             while (pos < end && isNameChar(s.charAt(pos))) {
-                nameChar();
-            }
-        }
-
-        /** Steps over one name character; a surrogate must be half of a pair naming U+10000 to U+EFFFF. */
-        private void nameChar() {
-            char c = s.charAt(pos);
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || pos + 1 >= end || !Character.isLowSurrogate(s.charAt(pos + 1))
-                        || Character.toCodePoint(c, s.charAt(pos + 1)) > 0xEFFFF) {
-                    throw malformed("XML name is not well-formed");
-                }
                 pos++;
             }
-            pos++;
         }
 
         private boolean skipSpace() {
@@ -611,22 +595,12 @@ public final class SafeXml {
                 || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
-    /** XML 1.0 (fifth edition) NameStartChar; a surrogate pair is accepted by its high half. */
+    /** Names are ASCII: WeChat's are, and XML's rules for other letters differ between its editions and parsers. */
     private static boolean isNameStartChar(char c) {
-        if (c < 0x80) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-        }
-        return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF)
-                || (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D)
-                || (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF)
-                || (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) || Character.isSurrogate(c);
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
     }
 
     private static boolean isNameChar(char c) {
-        if (c < 0x80) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':'
-                    || c == '-' || c == '.';
-        }
-        return c == 0xB7 || (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040) || isNameStartChar(c);
+        return isNameStartChar(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
     }
 }
