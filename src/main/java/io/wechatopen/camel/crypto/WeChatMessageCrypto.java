@@ -29,11 +29,19 @@ public final class WeChatMessageCrypto {
     private static final int BLOCK_SIZE = 32;
     private static final int AES_KEY_LENGTH = 32;
     private static final int ENCODING_AES_KEY_LENGTH = 43;
+    private static final HexFormat HEX = HexFormat.of();
 
     private final String token;
+    private final byte[] tokenBytes;
     private final byte[] aesKey;
     private final String receiveId;
+    private final byte[] receiveIdBytes;
     private final SecureRandom random = new SecureRandom();
+    // Cipher and MessageDigest are not thread-safe, and creating one costs more than using it on a push. The key
+    // and the IV (the key's first 16 bytes) never change, and doFinal resets a cipher to its initial state.
+    private final ThreadLocal<Cipher> decryptor = ThreadLocal.withInitial(() -> newCipher(Cipher.DECRYPT_MODE));
+    private final ThreadLocal<Cipher> encryptor = ThreadLocal.withInitial(() -> newCipher(Cipher.ENCRYPT_MODE));
+    private final ThreadLocal<MessageDigest> sha1 = ThreadLocal.withInitial(WeChatMessageCrypto::newSha1);
 
     /**
      * @param token the 消息校验 Token shared with WeChat; not empty
@@ -50,8 +58,10 @@ public final class WeChatMessageCrypto {
             throw new IllegalArgumentException("receive id (component AppId) must not be empty");
         }
         this.token = token;
+        this.tokenBytes = token.getBytes(StandardCharsets.UTF_8);
         this.aesKey = decodeAesKey(encodingAesKey);
         this.receiveId = receiveId;
+        this.receiveIdBytes = receiveId.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] decodeAesKey(String encodingAesKey) {
@@ -76,12 +86,12 @@ public final class WeChatMessageCrypto {
      * The plain {@code signature}: SHA-1 over token, timestamp and nonce, sorted and concatenated, lowercase hex.
      */
     public String signature(String timestamp, String nonce) {
-        return sha1OfSorted(token, timestamp, nonce);
+        return HEX.formatHex(sha1OfSorted(timestamp, nonce, null));
     }
 
     /** The {@code msg_signature}: SHA-1 over token, timestamp, nonce and the Base64 {@code Encrypt} value. */
     public String msgSignature(String timestamp, String nonce, String encrypt) {
-        return sha1OfSorted(token, timestamp, nonce, encrypt);
+        return HEX.formatHex(sha1OfSorted(timestamp, nonce, Objects.requireNonNull(encrypt, "encrypt")));
     }
 
     /**
@@ -90,12 +100,21 @@ public final class WeChatMessageCrypto {
      * @throws InvalidSignatureException when it is missing or does not match
      */
     public void verifyMsgSignature(String msgSignature, String timestamp, String nonce, String encrypt) {
+        if (!msgSignatureMatches(msgSignature, timestamp, nonce, encrypt)) {
+            throw new InvalidSignatureException("msg_signature does not match");
+        }
+    }
+
+    /**
+     * Whether a {@code msg_signature} matches, compared in constant time.
+     *
+     * @throws InvalidSignatureException when the timestamp, the nonce or the Encrypt value is missing
+     */
+    boolean msgSignatureMatches(String msgSignature, String timestamp, String nonce, String encrypt) {
         requirePresent(timestamp, "timestamp");
         requirePresent(nonce, "nonce");
         requirePresent(encrypt, "Encrypt");
-        if (!constantTimeEquals(msgSignature, msgSignature(timestamp, nonce, encrypt))) {
-            throw new InvalidSignatureException("msg_signature does not match");
-        }
+        return hexEquals(msgSignature, sha1OfSorted(timestamp, nonce, encrypt));
     }
 
     /**
@@ -106,7 +125,7 @@ public final class WeChatMessageCrypto {
     public void verifySignature(String signature, String timestamp, String nonce) {
         requirePresent(timestamp, "timestamp");
         requirePresent(nonce, "nonce");
-        if (!constantTimeEquals(signature, signature(timestamp, nonce))) {
+        if (!hexEquals(signature, sha1OfSorted(timestamp, nonce, null))) {
             throw new InvalidSignatureException("signature does not match");
         }
     }
@@ -117,12 +136,46 @@ public final class WeChatMessageCrypto {
         }
     }
 
-    private static boolean constantTimeEquals(String given, String expected) {
-        if (given == null) {
+    /**
+     * Whether {@code given}, hex in either case, names {@code expected}. The bytes are compared in constant time;
+     * only the shape of the given text (its length, whether it is hex), which the sender knows, shows in timing.
+     */
+    private static boolean hexEquals(String given, byte[] expected) {
+        if (given == null || given.length() != 2 * expected.length) {
             return false;
         }
-        return MessageDigest.isEqual(given.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
-                expected.getBytes(StandardCharsets.US_ASCII));
+        byte[] decoded = new byte[expected.length];
+        for (int i = 0; i < decoded.length; i++) {
+            int high = Character.digit(given.charAt(2 * i), 16);
+            int low = Character.digit(given.charAt(2 * i + 1), 16);
+            if (high < 0 || low < 0 || given.charAt(2 * i) > 'f' || given.charAt(2 * i + 1) > 'f') {
+                return false;
+            }
+            decoded[i] = (byte) (high << 4 | low);
+        }
+        return MessageDigest.isEqual(decoded, expected);
+    }
+
+    /** SHA-1 over the token, timestamp, nonce and (when not null) encrypt, sorted in UTF-8 byte order. */
+    private byte[] sha1OfSorted(String timestamp, String nonce, String encrypt) {
+        byte[][] parts = encrypt == null ? new byte[3][] : new byte[4][];
+        parts[0] = tokenBytes;
+        parts[1] = Objects.requireNonNull(timestamp, "signature input must not be null")
+                .getBytes(StandardCharsets.UTF_8);
+        parts[2] = Objects.requireNonNull(nonce, "signature input must not be null").getBytes(StandardCharsets.UTF_8);
+        if (encrypt != null) {
+            parts[3] = encrypt.getBytes(StandardCharsets.UTF_8);
+        }
+        return digestSorted(sha1.get(), parts);
+    }
+
+    /** Sorts the parts in byte order (as PHP and Python sort; String.compareTo would use UTF-16 order) and digests. */
+    private static byte[] digestSorted(MessageDigest digest, byte[][] parts) {
+        Arrays.sort(parts, Arrays::compareUnsigned);
+        for (byte[] part : parts) {
+            digest.update(part);
+        }
+        return digest.digest();
     }
 
     /** Encrypts a UTF-8 message with fresh random bytes; returns the Base64 {@code Encrypt} value. */
@@ -151,8 +204,9 @@ public final class WeChatMessageCrypto {
             plain.put((byte) pad);
         }
         try {
-            return Base64.getEncoder().encodeToString(cipher(Cipher.ENCRYPT_MODE).doFinal(plain.array()));
+            return Base64.getEncoder().encodeToString(encryptor.get().doFinal(plain.array()));
         } catch (GeneralSecurityException e) {
+            encryptor.remove();
             throw new WeChatCryptoException(-40006, "AES encryption failed", e);
         }
     }
@@ -165,12 +219,37 @@ public final class WeChatMessageCrypto {
      * @throws ReceiveIdMismatchException when the trailing receive id is not ours
      */
     public String decrypt(String encrypt) {
-        DecryptedMessage message = decryptUnchecked(encrypt);
-        if (!MessageDigest.isEqual(message.receiveId().getBytes(StandardCharsets.UTF_8),
-                receiveId.getBytes(StandardCharsets.UTF_8))) {
+        Plain plain = decryptBlocks(encrypt);
+        checkReceiveId(plain);
+        return new String(plain.bytes, plain.messageStart, plain.messageEnd - plain.messageStart,
+                StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #decrypt} for {@link OpenedPush}: the message must be UTF-8, and is decoded without replacement.
+     *
+     * @throws MalformedMessageException when the message is not UTF-8
+     */
+    String decryptStrict(String encrypt) {
+        Plain plain = decryptBlocks(encrypt);
+        checkReceiveId(plain);
+        try {
+            return SafeXml.utf8(plain.bytes, plain.messageStart, plain.messageEnd - plain.messageStart);
+        } catch (MalformedMessageException e) {
+            throw new MalformedMessageException("message: " + e.getMessage());
+        }
+    }
+
+    private void checkReceiveId(Plain plain) {
+        int length = plain.contentEnd - plain.messageEnd;
+        // Constant time in the id's content; its length is not secret.
+        int difference = length ^ receiveIdBytes.length;
+        for (int i = 0; i < Math.min(length, receiveIdBytes.length); i++) {
+            difference |= plain.bytes[plain.messageEnd + i] ^ receiveIdBytes[i];
+        }
+        if (difference != 0) {
             throw new ReceiveIdMismatchException("message is addressed to another component AppId");
         }
-        return message.plaintext();
     }
 
     /**
@@ -179,6 +258,19 @@ public final class WeChatMessageCrypto {
      * @throws DecryptionException when the value cannot be decrypted
      */
     public DecryptedMessage decryptUnchecked(String encrypt) {
+        Plain plain = decryptBlocks(encrypt);
+        String message = new String(plain.bytes, plain.messageStart, plain.messageEnd - plain.messageStart,
+                StandardCharsets.UTF_8);
+        String id = new String(plain.bytes, plain.messageEnd, plain.contentEnd - plain.messageEnd,
+                StandardCharsets.UTF_8);
+        return new DecryptedMessage(message, id, Arrays.copyOfRange(plain.bytes, 0, RANDOM_LENGTH));
+    }
+
+    /** The decrypted buffer and where its message and receive id lie: random(16) | len | message | id | padding. */
+    private record Plain(byte[] bytes, int messageStart, int messageEnd, int contentEnd) {
+    }
+
+    private Plain decryptBlocks(String encrypt) {
         if (encrypt == null || encrypt.isEmpty()) {
             throw new DecryptionException(-40010, "Encrypt is empty");
         }
@@ -193,8 +285,9 @@ public final class WeChatMessageCrypto {
         }
         byte[] plain;
         try {
-            plain = cipher(Cipher.DECRYPT_MODE).doFinal(cipherText);
+            plain = decryptor.get().doFinal(cipherText);
         } catch (GeneralSecurityException e) {
+            decryptor.remove();
             throw new DecryptionException(-40007, "AES decryption failed");
         }
         int pad = plain[plain.length - 1] & 0xff;
@@ -215,16 +308,25 @@ public final class WeChatMessageCrypto {
         if (length > contentEnd - messageStart) {
             throw new DecryptionException(-40008, "message length field exceeds the decrypted buffer");
         }
-        int messageEnd = messageStart + (int) length;
-        String message = new String(plain, messageStart, (int) length, StandardCharsets.UTF_8);
-        String id = new String(Arrays.copyOfRange(plain, messageEnd, contentEnd), StandardCharsets.UTF_8);
-        return new DecryptedMessage(message, id, Arrays.copyOfRange(plain, 0, RANDOM_LENGTH));
+        return new Plain(plain, messageStart, messageStart + (int) length, contentEnd);
     }
 
-    private Cipher cipher(int mode) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/CBC/NoPadding");
-        cipher.init(mode, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(aesKey, 0, 16));
-        return cipher;
+    private Cipher newCipher(int mode) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/CBC/NoPadding");
+            cipher.init(mode, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(aesKey, 0, 16));
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new WeChatCryptoException(-40006, "AES/CBC is not available", e);
+        }
+    }
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new WeChatCryptoException(-40003, "SHA-1 is not available", e);
+        }
     }
 
     /**
@@ -232,22 +334,12 @@ public final class WeChatMessageCrypto {
      * signature scheme of every WeChat push.
      */
     public static String sha1OfSorted(String... parts) {
-        byte[][] sorted = new byte[parts.length][];
+        byte[][] bytes = new byte[parts.length][];
         for (int i = 0; i < parts.length; i++) {
-            sorted[i] = Objects.requireNonNull(parts[i], "signature input must not be null")
+            bytes[i] = Objects.requireNonNull(parts[i], "signature input must not be null")
                     .getBytes(StandardCharsets.UTF_8);
         }
-        // Byte order of the UTF-8 form (as PHP and Python sort); String.compareTo would use UTF-16 order instead.
-        Arrays.sort(sorted, Arrays::compareUnsigned);
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            for (byte[] part : sorted) {
-                sha1.update(part);
-            }
-            return HexFormat.of().formatHex(sha1.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new WeChatCryptoException(-40003, "SHA-1 is not available", e);
-        }
+        return HEX.formatHex(digestSorted(newSha1(), bytes));
     }
 
     /**

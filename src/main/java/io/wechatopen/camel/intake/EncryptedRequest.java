@@ -17,14 +17,16 @@ import io.wechatopen.camel.config.CallbackSettings;
 import io.wechatopen.camel.crypto.DecryptionException;
 import io.wechatopen.camel.crypto.InvalidSignatureException;
 import io.wechatopen.camel.crypto.MalformedMessageException;
+import io.wechatopen.camel.crypto.OpenedPush;
 import io.wechatopen.camel.crypto.ReceiveIdMismatchException;
 import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 
 /**
- * The checks every encrypted request from WeChat passes, in order: body size (413), query parameters, envelope XML
- * without DTDs (400), {@code msg_signature} and, when sent, {@code signature} (401), the replay window (401),
- * decryption (400) and the receive id, which is the component AppId (401), then the decrypted XML (400). Every
+ * The checks every encrypted request from WeChat passes, in order: body size (413), query parameters, the replay
+ * window (401), then {@link OpenedPush#open}: envelope XML without DTDs (400), {@code msg_signature} and, when sent,
+ * {@code signature} (401), decryption (400) and the receive id, which is the component AppId (401); then the
+ * decrypted XML (400). Every
  * refusal is a {@link PushRejectedException} with its status; its message holds no payload.
  */
 final class EncryptedRequest {
@@ -61,6 +63,7 @@ final class EncryptedRequest {
      *
      * @param candidates the components that may have sent the request, chosen from the envelope (may throw a
      *        {@link PushRejectedException} itself); the first whose token verifies the signature is used
+     * @see OpenedPush#open the crypto part of the checks
      */
     static Verified verify(Message in, CallbackSettings settings, Clock clock,
             Function<Map<String, String>, List<WeChatMessageCrypto>> candidates) {
@@ -84,46 +87,26 @@ final class EncryptedRequest {
             throw new PushRejectedException(400, "encrypt_type must be aes");
         }
         long unixSeconds = number(timestamp, "timestamp");
-
-        Map<String, String> envelope = parse(new String(raw, java.nio.charset.StandardCharsets.UTF_8), "envelope");
-        String encrypt = envelope.get("Encrypt");
-        if (isBlank(encrypt)) {
-            throw new PushRejectedException(400, "envelope has no Encrypt element");
-        }
-        WeChatMessageCrypto crypto = null;
-        for (WeChatMessageCrypto candidate : candidates.apply(envelope)) {
-            try {
-                candidate.verifyMsgSignature(msgSignature, timestamp, nonce, encrypt);
-                crypto = candidate;
-                break;
-            } catch (InvalidSignatureException e) {
-                // try the next platform's token
-            }
-        }
-        if (crypto == null) {
-            throw new PushRejectedException(401, "msg_signature does not match");
-        }
-        try {
-            if (signature != null) {
-                crypto.verifySignature(signature, timestamp, nonce);
-            }
-        } catch (InvalidSignatureException e) {
-            throw new PushRejectedException(401, e.getMessage());
-        }
+        // Before the crypto: a clock comparison refuses a stale or replayed delivery for nearly nothing.
         Instant now = clock.instant();
         if (Duration.between(Instant.ofEpochSecond(unixSeconds), now).abs().compareTo(settings.replayWindow()) > 0) {
             throw new PushRejectedException(401, "timestamp is outside the replay window");
         }
-        String plaintext;
+        OpenedPush opened;
         try {
-            plaintext = crypto.decrypt(encrypt);
+            opened = OpenedPush.open(raw, msgSignature, signature, timestamp, nonce, candidates);
+        } catch (MalformedMessageException e) {
+            throw new PushRejectedException(400, e.getMessage());
+        } catch (InvalidSignatureException e) {
+            throw new PushRejectedException(401, e.getMessage());
         } catch (ReceiveIdMismatchException e) {
             throw new PushRejectedException(401, "ciphertext is addressed to another component AppId");
         } catch (DecryptionException e) {
             throw new PushRejectedException(400, "Encrypt cannot be decrypted: " + e.getMessage());
         }
-        return new Verified(crypto, envelope, plaintext, parse(plaintext, "message"),
-                msgSignature.toLowerCase(Locale.ROOT), timestamp, nonce, now, sha256Hex(raw));
+        return new Verified(opened.crypto(), opened.envelope(), opened.plaintext(),
+                parse(opened.plaintext(), "message"), msgSignature.toLowerCase(Locale.ROOT), timestamp, nonce, now,
+                sha256Hex(raw));
     }
 
     private static String sha256Hex(byte[] body) {

@@ -15,14 +15,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.wechatopen.camel.support.TestPushes;
 
 /** {@link SafeXml}: flat parsing of WeChat envelopes and payloads, and refusal of hostile XML. */
 class SafeXmlTest {
@@ -306,5 +313,176 @@ class SafeXmlTest {
         assertThat(wrapped).startsWith("<![CDATA[").endsWith("]]>");
         assertThat(SafeXml.parseFlat("<xml><V>" + wrapped + "</V></xml>"))
                 .containsExactly(Map.entry("V", "a]]><Injected>x</Injected>"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The strict reader (issue 9): refusals, and the same values as the DOM parser it replaced
+
+    /** Every document the tests above accept, plus WeChat's other shapes; both parsers must agree on each. */
+    static List<String> fixtures() {
+        return List.of(COMPONENT_ENVELOPE, VECTOR_E_BODY, VECTOR_H_TICKET_PLAINTEXT, VECTOR_H_AUTHORIZED_PLAINTEXT,
+                UNAUTHORIZED_PLAINTEXT, VECTOR_E_PLAINTEXT, VECTOR_E_REPLY_PLAINTEXT,
+                "<xml>\n<Encrypt>\n  <![CDATA[abc+/=]]>\n</Encrypt>\n<TimeStamp>1713424427</TimeStamp>\n</xml>",
+                "<xml><V>a<![CDATA[<b>]]>c<![CDATA[&d]]></V></xml>",
+                "<xml><V>a&amp;b&lt;c&gt;&quot;&apos;&#20013;&#x6587;&#x1F600;</V></xml>",
+                "<xml><A/><B></B><C><![CDATA[]]></C></xml>", "<xml/>", "<xml></xml>", "<xml >\n</xml >",
+                "<xml><Encrypt>first</Encrypt><Encrypt>second</Encrypt></xml>",
+                "<xml><MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[m1]]></MediaId>"
+                        + "<Title><![CDATA[t1]]></Title></Video><Tail>z</Tail></xml>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c --><xml><?pi data?><A>1<!-- inner --></A></xml>",
+                "<?xml version='1.0' encoding='utf-8' standalone='yes' ?><xml><A>1</A></xml>",
+                "<xml xmlns:xi=\"http://www.w3.org/2001/XInclude\"><A>1</A><xi:include href=\"file:///etc/passwd\" "
+                        + "parse=\"text\"/></xml>",
+                "<xml><A b='1' c=\"&amp;&#65;\" d = \"x\">v</A></xml>", "<xml><V>a\r\nb\rc\r\n</V></xml>",
+                "<xml><V><![CDATA[a\r\nb\rc]]></V></xml>", "<xml><V><![CDATA[a]]]]><![CDATA[>b]]></V></xml>",
+                "<xml><V>x]]y]>z</V></xml>", "<xml><V>1<!-- a -->2<?p?>3</V></xml>",
+                "<xml><V>\u00a0 v \u2003</V></xml>",
+                "<xml><_a.b-c:d>值\ud83d\ude00</_a.b-c:d></xml>",
+                "<xml><V>\uFFFD\uE000</V></xml>", " \n<xml><A>1</A></xml>\n<!-- end -->\n",
+                "<xml>root text<A>1</A>more<![CDATA[cdata at root]]></xml>",
+                TestPushes.ticketXml("wx0123456789abcdef", "ticket@@@x]]>y", Instant.ofEpochSecond(1_700_000_000)),
+                TestPushes.unauthorizedXml("wx0123456789abcdef", "wxd517bf9f1fecf729", Instant.EPOCH));
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void parseFlatWhenFixtureThenSameFieldsAsTheDomParser(String xml) {
+        assertThat(SafeXml.parseFlat(xml)).containsExactlyEntriesOf(DomFlatXml.parseFlat(xml));
+        assertThat(SafeXml.parseFlat(xml.getBytes(StandardCharsets.UTF_8)))
+                .containsExactlyEntriesOf(DomFlatXml.parseFlat(xml));
+    }
+
+    /** Hostile or broken documents: both the DOM parser and the reader refuse each. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // document type declarations, internal and external entities
+            "<!DOCTYPE xml [<!ENTITY e \"internal\">]><xml><A>&e;</A></xml>",
+            "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><A>&e;</A></xml>",
+            "<!DOCTYPE xml PUBLIC \"-//x//EN\" \"http://127.0.0.1:9/x.dtd\"><xml/>",
+            "<xml><!DOCTYPE xml><A>1</A></xml>", "<xml><A>&e;</A></xml>", "<xml><A b=\"&e;\">1</A></xml>",
+            "<xml><A>&amp</A></xml>", "<xml><A>&#;</A></xml>", "<xml><A>&#x;</A></xml>", "<xml><A>&#0;</A></xml>",
+            "<xml><A>&#1;</A></xml>", "<xml><A>&#xFFFE;</A></xml>", "<xml><A>&#x110000;</A></xml>",
+            "<xml><A>&#X41;</A></xml>", "<xml><A>& amp;</A></xml>",
+            // nesting and names
+            "<xml><A><B>x</A></B></xml>", "<xml><A></a></xml>", "<xml><A></AB></xml>", "<xml><1A>x</1A></xml>",
+            "<xml>< A>x</A></xml>", "<xml><A>x</ A></xml>", "<xml><-A>x</-A></xml>",
+            // unclosed tags and sections
+            "<xml>", "<xml><A>", "<xml><A", "<xml><A b=\"1", "<xml><A>1</A></xml", "<xml><A>1</A><", "<xml><!-- x",
+            "<xml><?pi", "<xml><![CDATA[x", "<xml/", "<xml><A/ ></xml>",
+            // CDATA and ]]>
+            "<xml><V>a]]>b</V></xml>", "<xml><V><![CDATA[a]]>b]]></V></xml>", "<xml><V><![cdata[a]]></V></xml>",
+            // attributes
+            "<xml><A b=\"1\" b=\"2\">x</A></xml>", "<xml><A b=\"1\"c=\"2\">x</A></xml>", "<xml><A b>x</A></xml>",
+            "<xml><A b=\"<\">x</A></xml>", "<xml a='1' a='1'/>",
+            // comments and processing instructions
+            "<xml><!-- a -- b --></xml>", "<xml><!---></xml>", "<xml><!-- a ---></xml>",
+            "<xml><?xml version=\"1.0\"?></xml>",
+            "<xml><?XML x?></xml>", " <?xml version=\"1.0\"?><xml/>",
+            "<?xml version=\"1.0\"?><?xml version=\"1.0\"?><xml/>",
+            "<xml><?pi?x?>", "<xml><? pi?></xml>", "<?xml?><xml/>", "<?xml version=\"1.0\" ?><xml/><?xml x?>",
+            // characters XML does not allow
+            "<xml><A>\u0001</A></xml>", "<xml><A>\u001f</A></xml>", "<xml><A>\uFFFE</A></xml>",
+            "<xml><A>\uFFFF</A></xml>",
+            "<xml><A><![CDATA[\u0000]]></A></xml>", "<xml><A>\ud800</A></xml>", "<xml><A>\udc00x</A></xml>",
+            "<xml><!-- \u0002 --></xml>", "<xml><A b=\"\u0003\"/></xml>",
+            // whitespace and content outside the root
+            "x<xml/>", "<xml/>x", "<xml/><xml/>", "<xml/>&amp;", "<xml/><![CDATA[x]]>"})
+    void parseFlatWhenHostileOrBrokenThenBothParsersRefuse(String xml) {
+        assertThatThrownBy(() -> DomFlatXml.parseFlat(xml)).isInstanceOf(MalformedMessageException.class);
+        assertMalformed(xml);
+    }
+
+    /**
+     * Well-formed documents WeChat never sends that the reader refuses although DOM accepts them: other XML versions
+     * and encodings (the bytes are read as UTF-8, so another label would lie), names that are not ASCII, and deep
+     * nesting (next test).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"<?xml version=\"1.1\"?><xml/>", "<?xml version=\"1.0\" encoding=\"GBK\"?><xml/>",
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><xml/>", "<xml><名字>值</名字></xml>",
+            "<xml><A é=\"1\"/></xml>"})
+    void parseFlatWhenOtherVersionEncodingOrNonAsciiNameThenMalformedWhereDomAccepts(String xml) {
+        assertThat(DomFlatXml.parseFlat(xml)).isNotNull();
+        assertMalformed(xml);
+    }
+
+    @Test
+    void parseFlatWhenNestedDeeperThanMaxDepthThenMalformed() {
+        int depth = SafeXml.MAX_DEPTH - 1;
+        String fits = "<xml>" + "<A>".repeat(depth) + "x" + "</A>".repeat(depth) + "</xml>";
+
+        assertThat(SafeXml.parseFlat(fits)).containsExactly(Map.entry("A", ""));
+        assertMalformed("<xml>" + "<A>".repeat(depth + 1) + "x" + "</A>".repeat(depth + 1) + "</xml>");
+        // 20,000 levels fit in 64 KiB; refused before the stack or the time can grow with them.
+        assertMalformed("<xml>" + "<A>".repeat(20_000) + "</A>".repeat(20_000) + "</xml>");
+    }
+
+    @Test
+    void parseFlatWhenLongerThanMaxLengthThenMalformed() {
+        String fits = "<xml><A>1</A></xml>";
+        String padded = fits + " ".repeat(SafeXml.MAX_LENGTH - fits.length());
+
+        assertThat(SafeXml.parseFlat(padded)).containsExactly(Map.entry("A", "1"));
+        assertThat(SafeXml.parseFlat(padded.getBytes(StandardCharsets.UTF_8))).containsExactly(Map.entry("A", "1"));
+        assertMalformed(padded + " ");
+        assertThatThrownBy(() -> SafeXml.parseFlat((padded + " ").getBytes(StandardCharsets.UTF_8)))
+                .isExactlyInstanceOf(MalformedMessageException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c328", "c0af", "eda080", "f4908080", "e282", "ff", "80"})
+    void parseFlatWhenBytesAreNotUtf8ThenMalformed(String hex) {
+        byte[] bad = HexFormat.of().parseHex(hex);
+        byte[] xml = ("<xml><A>" + "\u0000".repeat(bad.length) + "</A></xml>").getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(bad, 0, xml, 8, bad.length);
+
+        assertThatThrownBy(() -> SafeXml.parseFlat(xml)).isExactlyInstanceOf(MalformedMessageException.class)
+                .hasMessage("XML is not valid UTF-8");
+    }
+
+    @Test
+    void parseFlatWhenUtf8CarriesARealReplacementCharacterThenAccepted() {
+        byte[] xml = "<xml><A>\uFFFD中</A></xml>".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(SafeXml.parseFlat(xml)).containsExactly(Map.entry("A", "\uFFFD中"));
+    }
+
+    @Test
+    void parseFlatWhenValueHasSurroundingWhitespaceThenStrippedAsDomParserDid() {
+        assertThat(SafeXml.parseFlat("<xml><A> \t\r\n a b \n</A><B>\n<![CDATA[ c ]]>\n</B></xml>"))
+                .containsExactly(Map.entry("A", "a b"), Map.entry("B", "c"));
+    }
+
+    /**
+     * Random edits of the fixtures (seeded, so a failure repeats): whatever the reader accepts, the DOM parser
+     * accepts too, with the same fields. The reader is never the more lenient of the two.
+     */
+    @Test
+    void parseFlatWhenFixturesAreMutatedThenNeverMoreLenientThanTheDomParser() {
+        Random random = new Random(9);
+        String alphabet = "<>/&;#x!?[]-=\"' \r\n\tAxml0CDAT\u0001\uFFFE中";
+        List<String> fixtures = fixtures();
+        int accepted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder xml = new StringBuilder(fixtures.get(random.nextInt(fixtures.size())));
+            for (int edits = 1 + random.nextInt(3); edits > 0 && xml.length() > 0; edits--) {
+                int at = random.nextInt(xml.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> xml.deleteCharAt(at);
+                    case 1 -> xml.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> xml.insert(at, xml, at, Math.min(xml.length(), at + random.nextInt(12)));
+                }
+            }
+            String mutated = xml.toString();
+            Map<String, String> ours;
+            try {
+                ours = SafeXml.parseFlat(mutated);
+            } catch (MalformedMessageException e) {
+                continue;
+            }
+            accepted++;
+            assertThat(DomFlatXml.parseFlat(mutated)).as(mutated).containsExactlyEntriesOf(ours);
+        }
+        assertThat(accepted).as("mutations the reader accepted").isGreaterThan(1_000);
     }
 }
