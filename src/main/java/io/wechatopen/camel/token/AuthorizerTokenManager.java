@@ -50,7 +50,7 @@ import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
  * <p>Several instances on one database refresh each account once per cycle: every refresh (a sweep's, an on-demand
  * one, an operator's) holds the account's lease in the database (holder {@code wechat.cluster.node-id}, for
  * {@code wechat.cluster.lease-duration}), taken after the local lock and before calling WeChat; the sweep claims its
- * accounts in batches ({@link #claimDueForRefresh}). While another instance holds the lease a caller waits for its
+ * accounts as its slots free ({@link #claimDueForRefresh}, {@link #refreshClaimed}). While another instance holds the lease a caller waits for its
  * token (re-reading the row, at most one lease duration) instead of calling WeChat. The result is stored only while
  * the lease is still held, and the lease is released in the same transaction. The back-off after failures is kept in
  * the row, so every instance respects it.

@@ -52,7 +52,7 @@ final class InstanceMemory {
     void fullCollection() throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                        .start();
         if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
             jcmd.destroyForcibly();
         }

@@ -1,12 +1,11 @@
 package io.wechatopen.camel.bench.sweep;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,8 @@ public final class SweepBench {
     private final int accounts = smoke ? 1000 : Integer.getInteger("bench.accounts", 100_000);
     private final int scanAccounts = Math.min(accounts, Integer.getInteger("bench.scan-accounts", 20_000));
     private final int latencyMs = Integer.getInteger("bench.latency-ms", 50);
-    private final Duration skew = Duration.parse("PT" + System.getProperty("bench.skew", "30m").toUpperCase(Locale.ROOT));
+    private final Duration skew = Duration
+            .parse("PT" + System.getProperty("bench.skew", "30m").toUpperCase(Locale.ROOT));
     private final List<Integer> concurrencies = smoke ? List.of(DEFAULT_CONCURRENCY)
             : java.util.Arrays.stream(System.getProperty("bench.concurrencies", "8,16,32,64").split(","))
                     .map(String::trim).map(Integer::valueOf).toList();
