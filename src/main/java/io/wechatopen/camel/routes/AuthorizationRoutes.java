@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -19,6 +20,7 @@ import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.SweepGuard;
+import io.wechatopen.camel.token.SweepPipeline;
 import io.wechatopen.camel.web.AuthorizationPages;
 
 /**
@@ -30,8 +32,9 @@ import io.wechatopen.camel.web.AuthorizationPages;
  * <li>{@code seda:wechat-authorization-event-handle}: processes the stored authorization pushes of every
  * component (one consumer; safe alongside other instances).</li>
  * <li>{@code direct:wechat-authorizer-token-refresh-due}: refreshes every authorizer token within the skew of
- * expiry, with bounded concurrency and a rate limit, in batches claimed in the database (safe alongside other
- * instances); skipped while the previous sweep runs, and bounded in time.</li>
+ * expiry, {@code wechat.authorizer.refresh-concurrency} at a time (each claimed in the database as a slot frees, so
+ * safe alongside other instances) under a rate limit; skipped while the previous sweep runs, and bounded in
+ * time.</li>
  * <li>{@code direct:wechat-authorizer-list-reconcile}: deletes expired authorization states, then compares the
  * store with {@code api_get_authorizer_list}.</li>
  * </ul>
@@ -39,8 +42,6 @@ import io.wechatopen.camel.web.AuthorizationPages;
 public final class AuthorizationRoutes extends RouteBuilder {
 
     private static final int PAGE_THREADS = 20;
-    /** Exchange property: accounts the sweep claimed so far for the component. */
-    private static final String CLAIMED = "WeChatSweepClaimed";
     private static final int PAGE_QUEUE = 200;
 
     private final AuthorizationPages pages;
@@ -113,21 +114,35 @@ public final class AuthorizationRoutes extends RouteBuilder {
         // The schedule fires on one instance, which announces the sweep in the database; every instance (this one
         // too) runs it, and the others join within half a second (wechat-authorizer-sweep-join), so the cluster sweeps
         // together. A sweep still running on an instance when another starts there is skipped, not doubled, and
-        // stops taking accounts after wechat.authorizer.sweep-max-duration, so sweeps never pile up and the Quartz
-        // threads stay free. Each round claims (leases) one batch of due accounts that no other instance holds, so
-        // none refreshes an account another holds; a batch is what the pool works on at once, so claimed accounts
-        // do not wait out their lease in a queue. At most wechat.authorizer.refresh-batch accounts per component and
-        // sweep. When nothing is left to claim the announcement ends.
-        Processor claimDue = exchange -> {
-            String componentAppid = exchange.getMessage().getHeader("WeChatComponentAppid", String.class);
-            int claimed = exchange.getProperty(CLAIMED, 0, Integer.class);
-            int limit = Math.min(settings.refreshConcurrency(), settings.refreshBatch() - claimed);
-            List<AuthorizerRecord> batch = limit < 1 ? List.of() : tokens.claimDueForRefresh(componentAppid, limit);
-            if (limit >= 1 && batch.isEmpty()) {
-                tokens.endSweep(componentAppid);
+        // stops taking accounts after wechat.authorizer.sweep-max-duration or when the context stops, so sweeps never
+        // pile up and the Quartz threads stay free. refresh-concurrency refreshes are in flight at all times: each
+        // free slot claims (leases) one due account that no other instance holds, as soon as it is free, so no
+        // refresh waits for a slower one and no claimed account waits out its lease in a queue. At most
+        // wechat.authorizer.refresh-batch accounts per component and sweep. When nothing is left to claim the
+        // announcement ends.
+        SweepPipeline pipeline = new SweepPipeline(settings.refreshConcurrency(), refreshPool);
+        Processor sweepComponent = exchange -> {
+            String componentAppid = exchange.getMessage().getBody(String.class);
+            ProducerTemplate producer = exchange.getContext().createProducerTemplate();
+            int[] claimed = { 0 };
+            try {
+                int started = pipeline.run(free -> {
+                    int limit = Math.min(free, settings.refreshBatch() - claimed[0]);
+                    if (limit < 1) {
+                        return List.<AuthorizerRecord> of();
+                    }
+                    List<AuthorizerRecord> batch = tokens.claimDueForRefresh(componentAppid, limit);
+                    if (batch.isEmpty()) {
+                        tokens.endSweep(componentAppid);
+                    }
+                    claimed[0] += batch.size();
+                    return batch;
+                }, record -> producer.sendBody("direct:wechat-authorizer-token-refresh", record), tokens::releaseClaim,
+                        () -> sweep.inTime() && !exchange.getContext().isStopping());
+                exchange.getMessage().setBody(started);
+            } finally {
+                producer.close();
             }
-            exchange.setProperty(CLAIMED, claimed + batch.size());
-            exchange.getMessage().setBody(batch);
         };
         from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
                 .routeConfigurationId("wechat-schedule-errors")
@@ -162,25 +177,14 @@ public final class AuthorizationRoutes extends RouteBuilder {
         from("direct:wechat-authorizer-sweep").routeId("wechat-authorizer-sweep")
                 .routeConfigurationId("wechat-schedule-errors")
                 .split(body())
-                    .setHeader("WeChatComponentAppid", body())
-                    .setProperty(CLAIMED, constant(0))
-                    .process(claimDue).id("claim-due-authorizers")
-                    .loopDoWhile(PredicateBuilder.and(simple("${body.size()} > 0"), method(sweep, "inTime")))
-                        .split(body()).parallelProcessing().executorService(refreshPool)
-                            .filter(method(sweep, "inTime"))
-                                .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
-                                    .to("direct:wechat-authorizer-token-refresh")
-                                .end()
-                            .end()
-                        .end()
-                        .process(claimDue).id("claim-more-due-authorizers")
-                    .end()
+                    .process(sweepComponent).id("claim-due-authorizers")
                 .end();
 
+        // Body: an account claimed by the sweep (AuthorizerRecord), its lease held.
         from("direct:wechat-authorizer-token-refresh").routeId("wechat-authorizer-token-refresh")
                 .routeConfigurationId("wechat-schedule-errors")
-                .bean(tokens, "refreshIfDue(${body.componentAppid}, ${body.authorizerAppid})")
-                .id("save-authorizer-token");
+                .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
+                .bean(tokens, "refreshClaimed").id("save-authorizer-token");
 
         from("direct:wechat-authorizer-list-reconcile").routeId("wechat-authorizer-list-reconcile")
                 .routeConfigurationId("wechat-schedule-errors")

@@ -227,6 +227,35 @@ public final class SandboxAuthorizations {
     }
 
     /**
+     * Authorizes many accounts at once, for load tests: each as if its merchant had approved with the default
+     * permission sets and the platform had exchanged the code ({@code api_query_auth}), except that no push is sent
+     * and no access token is minted. An account authorized already keeps its authorization and refresh token.
+     *
+     * @param authorizerAppids the accounts, each an appid ({@link SandboxAccounts#isAppid})
+     * @return each account's refresh token, in the order given
+     * @throws Rejected (400) when one is no appid; the accounts before it are authorized then
+     */
+    public synchronized Map<String, String> authorizeAll(List<String> authorizerAppids) {
+        Instant now = clock.instant();
+        Map<String, String> refreshTokens = new LinkedHashMap<>();
+        for (String appid : authorizerAppids) {
+            SandboxAccount account = account(appid, "authorizer_appid");
+            SandboxAuthorizer authorizer = authorizers.computeIfAbsent(appid, k -> new SandboxAuthorizer(account));
+            if (!authorizer.authorized) {
+                authorizer.authorized = true;
+                authorizer.generation++;
+                authorizer.funcIds = SandboxFuncScopes.DEFAULT_IDS;
+                authorizer.authTime = now;
+                authorizer.refreshToken = SandboxAuthorizerTokens.mintRefreshToken();
+            } else if (authorizer.refreshToken == null) {
+                authorizer.refreshToken = SandboxAuthorizerTokens.mintRefreshToken();
+            }
+            refreshTokens.put(appid, authorizer.refreshToken);
+        }
+        return refreshTokens;
+    }
+
+    /**
      * {@code api_query_auth}: exchanges an authorization code, once. Mints an access token and, at the first exchange
      * of the authorization, the refresh token.
      *

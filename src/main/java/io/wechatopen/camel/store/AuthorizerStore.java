@@ -94,13 +94,28 @@ public interface AuthorizerStore {
             Instant expiresAt, String refreshToken, String leaseHolder);
 
     /**
+     * Stores a refreshed access token (and the refresh token when non-empty) only while the row is AUTHORIZED, still
+     * at {@code version} (so its tokens are those the refresh started from: every token or status write increments
+     * it) and leased to {@code leaseHolder}; the lease is released and the refresh back-off ended in the same write.
+     * The cheap form of {@link #saveRefreshedToken(String, String, String, String, Instant, String, String)} for a
+     * refresh made from a row read under the lease.
+     *
+     * @return true when stored; false when the row changed or the lease was lost (the caller re-reads)
+     */
+    boolean saveRefreshedTokenIfUnchanged(String componentAppid, String authorizerAppid, long version,
+            String leaseHolder, String accessToken, Instant expiresAt, String refreshToken);
+
+    /**
      * Claims up to {@code limit} accounts due for a refresh, for one sweep of {@code holder}: in one transaction,
      * selects AUTHORIZED rows that hold a refresh token, whose access token is missing or expires at or before
      * {@code expiringBefore}, that no one else leases at {@code now} and that are not backing off at {@code now},
      * skipping rows another transaction has locked (so concurrent claimers get disjoint sets), and leases them to
      * {@code holder} until {@code leaseUntil}.
      *
-     * @return the claimed rows, tokens opened, soonest expiry first (missing first); empty when none is due
+     * <p>Rows without an access token have no expiry either (every write keeps the two together).
+     *
+     * @return the claimed rows, tokens opened, soonest expiry first (missing first; equal expiries in any order);
+     *         empty when none is due
      */
     List<AuthorizerRecord> claimDueForRefresh(String componentAppid, Instant expiringBefore, String holder,
             Instant now, Instant leaseUntil, int limit);

@@ -79,13 +79,17 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     private static final String LOCK_FOR_COMPARE = "SELECT status, refresh_token, access_token_expires_at,"
             + " lease_holder FROM wechat_authorizer WHERE component_appid = ? AND authorizer_appid = ? FOR UPDATE";
     // SKIP LOCKED (PostgreSQL 9.5+, MariaDB 10.6+, MySQL 8, H2 2.2): concurrent sweeps claim disjoint rows instead of
-    // waiting for each other; the lease CAS below guards the rows all the same.
-    private static final String CLAIM_DUE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+    // waiting for each other; the lease CAS below guards the rows all the same. Two queries, each a range of
+    // ix_wechat_authorizer_expiry read in index order and stopped at the limit, so a claim costs the same with 100 or
+    // 100,000 rows: first the rows without a token (no expiry: every write stores an access token together with its
+    // expiry and removes both together), then the soonest expiring.
+    private static final String CLAIM_FILTER = " FROM wechat_authorizer"
             + " WHERE component_appid = ? AND status = 'AUTHORIZED' AND refresh_token IS NOT NULL"
-            + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at <= ?)"
-            + " AND (lease_until IS NULL OR lease_until < ?) AND (refresh_retry_at IS NULL OR refresh_retry_at <= ?)"
-            + " ORDER BY CASE WHEN access_token IS NULL OR access_token_expires_at IS NULL THEN 0 ELSE 1 END,"
-            + " COALESCE(access_token_expires_at, 0), authorizer_appid LIMIT ? FOR UPDATE SKIP LOCKED";
+            + " AND (lease_until IS NULL OR lease_until < ?) AND (refresh_retry_at IS NULL OR refresh_retry_at <= ?)";
+    private static final String CLAIM_WITHOUT_TOKEN = "SELECT " + COLUMNS + CLAIM_FILTER
+            + " AND access_token_expires_at IS NULL LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String CLAIM_EXPIRING = "SELECT " + COLUMNS + CLAIM_FILTER
+            + " AND access_token_expires_at <= ? ORDER BY access_token_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String TAKE_LEASE = "UPDATE wechat_authorizer SET lease_holder = ?, lease_until = ?"
             + " WHERE component_appid = ? AND authorizer_appid = ?"
             + " AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ? OR lease_holder = ?)";
@@ -117,6 +121,11 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " access_token_expires_at = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?,"
             + " refresh_failures = 0, refresh_retry_at = NULL, refresh_error = NULL,"
             + " version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?";
+    private static final String UPDATE_REFRESHED_UNCHANGED = "UPDATE wechat_authorizer SET access_token = ?,"
+            + " access_token_expires_at = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?,"
+            + " refresh_failures = 0, refresh_retry_at = NULL, refresh_error = NULL, lease_holder = NULL,"
+            + " lease_until = NULL, version = version + 1 WHERE component_appid = ? AND authorizer_appid = ?"
+            + " AND version = ? AND status = 'AUTHORIZED' AND lease_holder = ?";
     private static final String UPDATE_REPLACED_REFRESH_TOKEN = "UPDATE wechat_authorizer SET refresh_token = ?,"
             + " access_token = NULL, access_token_expires_at = NULL, updated_at = ?, version = version + 1"
             + " WHERE component_appid = ? AND authorizer_appid = ?";
@@ -688,22 +697,81 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         }
         long nowMillis = now.toEpochMilli();
         return JdbcSupport.inTransaction(dataSource, "Claiming authorizers due for a token refresh", connection -> {
-            List<AuthorizerRecord> due = JdbcSupport.queryList(connection, CLAIM_DUE, s -> {
+            List<AuthorizerRecord> due = new ArrayList<>(JdbcSupport.queryList(connection, CLAIM_WITHOUT_TOKEN, s -> {
                 s.setString(1, componentAppid);
-                s.setLong(2, expiringBefore.toEpochMilli());
+                s.setLong(2, nowMillis);
                 s.setLong(3, nowMillis);
-                s.setLong(4, nowMillis);
-                s.setInt(5, limit);
-            }, this::map);
-            List<AuthorizerRecord> claimed = new ArrayList<>();
-            for (AuthorizerRecord row : due) {
-                if (lease(connection, componentAppid, row.authorizerAppid(), holder, nowMillis,
-                        leaseUntil.toEpochMilli())) {
-                    claimed.add(row);
+                s.setInt(4, limit);
+            }, this::map));
+            if (due.size() < limit) {
+                due.addAll(JdbcSupport.queryList(connection, CLAIM_EXPIRING, s -> {
+                    s.setString(1, componentAppid);
+                    s.setLong(2, nowMillis);
+                    s.setLong(3, nowMillis);
+                    s.setLong(4, expiringBefore.toEpochMilli());
+                    s.setInt(5, limit - due.size());
+                }, this::map));
+            }
+            if (due.isEmpty()) {
+                return due;
+            }
+            // One round trip for the leases; each row is locked by this transaction and unleased, so each succeeds.
+            int[] leased;
+            try (PreparedStatement update = connection.prepareStatement(TAKE_LEASE)) {
+                for (AuthorizerRecord row : due) {
+                    update.setString(1, holder);
+                    update.setLong(2, leaseUntil.toEpochMilli());
+                    bindKey(update, 3, componentAppid, row.authorizerAppid());
+                    update.setLong(5, nowMillis);
+                    update.setString(6, holder);
+                    update.addBatch();
+                }
+                leased = update.executeBatch();
+            }
+            List<AuthorizerRecord> claimed = new ArrayList<>(due.size());
+            for (int i = 0; i < due.size(); i++) {
+                if (leased[i] != 0) {
+                    claimed.add(due.get(i));
                 }
             }
             return claimed;
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement in autocommit (no lock, no read): the version proves that neither the tokens nor the status
+     * changed since the row was read.
+     *
+     * @throws IllegalArgumentException when {@code accessToken} is empty
+     * @throws StoreException when the database cannot be written; nothing is written then
+     */
+    @Override
+    public boolean saveRefreshedTokenIfUnchanged(String componentAppid, String authorizerAppid, long version,
+            String leaseHolder, String accessToken, Instant expiresAt, String refreshToken) {
+        Objects.requireNonNull(componentAppid, "componentAppid");
+        Objects.requireNonNull(authorizerAppid, "authorizerAppid");
+        Objects.requireNonNull(leaseHolder, "leaseHolder");
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if (accessToken.isEmpty()) {
+            throw new IllegalArgumentException("accessToken is empty");
+        }
+        String sealedAccess = sealer.seal(accessToken, accessTokenContext(componentAppid, authorizerAppid));
+        String sealedRefresh = isEmpty(refreshToken) ? null
+                : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid));
+        long now = clock.millis();
+        return JdbcSupport.read(dataSource, "Saving a refreshed authorizer_access_token",
+                connection -> JdbcSupport.execute(connection, UPDATE_REFRESHED_UNCHANGED, update -> {
+                    update.setString(1, sealedAccess);
+                    update.setLong(2, expiresAt.toEpochMilli());
+                    JdbcSupport.setNullableString(update, 3, sealedRefresh);
+                    update.setLong(4, now);
+                    bindKey(update, 5, componentAppid, authorizerAppid);
+                    update.setLong(7, version);
+                    update.setString(8, leaseHolder);
+                }) > 0);
     }
 
     @Override

@@ -4,12 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -53,7 +51,7 @@ import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
  * <p>Several instances on one database refresh each account once per cycle: every refresh (a sweep's, an on-demand
  * one, an operator's) holds the account's lease in the database (holder {@code wechat.cluster.node-id}, for
  * {@code wechat.cluster.lease-duration}), taken after the local lock and before calling WeChat; the sweep claims its
- * accounts in batches ({@link #claimDueForRefresh}). While another instance holds the lease a caller waits for its
+ * accounts as its slots free ({@link #claimDueForRefresh}, {@link #refreshClaimed}). While another instance holds the lease a caller waits for its
  * token (re-reading the row, at most one lease duration) instead of calling WeChat. The result is stored only while
  * the lease is still held, and the lease is released in the same transaction. The back-off after failures is kept in
  * the row, so every instance respects it.
@@ -86,7 +84,13 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     private final Clock clock;
     private final String nodeId;
     private final Duration leaseDuration;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final KeyedLocks locks = new KeyedLocks();
+    /**
+     * Accounts this instance's sweep claimed and has not refreshed yet. A refresh of this instance that reaches one
+     * first (an on-demand refresh shares the node id, so the sweep's lease does not stop it) takes it out, and the
+     * sweep then leaves it: no second call to WeChat. At most the sweep's concurrency in size.
+     */
+    private final Set<String> sweepClaims = ConcurrentHashMap.newKeySet();
     /** Tokens read from the store, per component appid (and {@link #ANY_COMPONENT}) and authorizer appid. */
     private final TokenCache cache;
 
@@ -243,9 +247,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
      * @throws AuthorizerUnavailableException when no token can be had
      */
     public boolean refreshIfDue(String componentAppid, String authorizerAppid) {
-        ReentrantLock lock = locks.computeIfAbsent(key(componentAppid, authorizerAppid), k -> new ReentrantLock());
-        lock.lock();
-        try {
+        try (KeyedLocks.Held held = locks.lock(key(componentAppid, authorizerAppid))) {
+            sweepClaims.remove(key(componentAppid, authorizerAppid));
             Optional<AuthorizerRecord> record = store.find(componentAppid, authorizerAppid);
             Instant now = clock.instant();
             if (record.isEmpty() || record.get().status() != AuthorizerStatus.AUTHORIZED
@@ -259,8 +262,63 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
             }
             refreshUnderLease(componentAppid, authorizerAppid, false);
             return true;
+        }
+    }
+
+    /**
+     * The sweep's work for one account it claimed ({@link #claimDueForRefresh}) and still leases: refreshes with the
+     * claimed row's refresh token and stores the result as a compare-and-set on the row's version that releases the
+     * lease in the same statement, so an undisturbed refresh costs one call to WeChat and one write. When the row
+     * changed meanwhile the general compare-and-set decides; 61023 goes up the recovery ladder; a temporary failure
+     * backs the account off (and releases the lease). An account another refresh of this instance reached first is
+     * left to it.
+     *
+     * @return true when a new token was stored (or a newer one found)
+     * @throws AuthorizerUnavailableException when no token can be had
+     */
+    public boolean refreshClaimed(AuthorizerRecord claimed) {
+        String componentAppid = claimed.componentAppid();
+        String authorizerAppid = claimed.authorizerAppid();
+        String key = key(componentAppid, authorizerAppid);
+        KeyedLocks.Held held = locks.tryLock(key);
+        if (held == null) {
+            // Another refresh of this account runs on this instance: decide from the row once it is done.
+            return refreshIfDue(componentAppid, authorizerAppid);
+        }
+        boolean released = false;
+        try (held) {
+            if (!sweepClaims.remove(key)) {
+                // Refreshed on demand since the claim (which that refresh's write released), or never claimed here.
+                released = true;
+                return false;
+            }
+            Optional<AuthorizerTokenResponse> response = callRefresh(claimed, claimed.refreshToken());
+            if (response.isEmpty()) {
+                refreshWithLadder(claimed, claimed.refreshToken());
+                return true;
+            }
+            Instant expiresAt = expiresAt(response.get());
+            if (store.saveRefreshedTokenIfUnchanged(componentAppid, authorizerAppid, claimed.version(), nodeId,
+                    response.get().authorizerAccessToken(), expiresAt, response.get().authorizerRefreshToken())) {
+                released = true;
+                metrics.authorizerRefresh(RefreshOutcome.REFRESHED);
+                return true;
+            }
+            storeRefreshed(claimed, claimed.refreshToken(), response.get(), expiresAt, RefreshOutcome.REFRESHED);
+            return true;
+        } catch (AuthorizerUnavailableException e) {
+            if (e.getReason() == Reason.UNAVAILABLE) {
+                backOff(componentAppid, authorizerAppid, e.getMessage());
+                released = true;
+                metrics.authorizerRefresh(RefreshOutcome.FAILED);
+            }
+            throw e;
         } finally {
-            lock.unlock();
+            // Every local refresh drops this instance's cached token at once (see TokenCache).
+            forget(authorizerAppid);
+            if (!released) {
+                store.releaseLease(componentAppid, authorizerAppid, nodeId);
+            }
         }
     }
 
@@ -285,8 +343,19 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
      */
     public List<AuthorizerRecord> claimDueForRefresh(String componentAppid, int limit) {
         Instant now = clock.instant();
-        return store.claimDueForRefresh(componentAppid, now.plus(policy.refreshSkew()), nodeId, now,
-                now.plus(leaseDuration), limit);
+        List<AuthorizerRecord> claimed = store.claimDueForRefresh(componentAppid, now.plus(policy.refreshSkew()),
+                nodeId, now, now.plus(leaseDuration), limit);
+        claimed.forEach(row -> sweepClaims.add(key(row.componentAppid(), row.authorizerAppid())));
+        return claimed;
+    }
+
+    /**
+     * Gives back a claim the sweep will not refresh (it stopped before handing the account on): the lease is
+     * released, so another instance or the next sweep takes the account at once.
+     */
+    public void releaseClaim(AuthorizerRecord claimed) {
+        sweepClaims.remove(key(claimed.componentAppid(), claimed.authorizerAppid()));
+        store.releaseLease(claimed.componentAppid(), claimed.authorizerAppid(), nodeId);
     }
 
     /**
@@ -329,9 +398,8 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     private String refresh(String componentAppid, String authorizerAppid, boolean now) {
-        ReentrantLock lock = locks.computeIfAbsent(key(componentAppid, authorizerAppid), k -> new ReentrantLock());
-        lock.lock();
-        try {
+        try (KeyedLocks.Held held = locks.lock(key(componentAppid, authorizerAppid))) {
+            sweepClaims.remove(key(componentAppid, authorizerAppid));
             long waitUntil = System.nanoTime() + leaseDuration.toNanos();
             while (true) {
                 // Another caller or instance may have refreshed while we waited.
@@ -364,8 +432,6 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
                             "interrupted while waiting for another instance's refresh of " + authorizerAppid);
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -419,10 +485,18 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     private String refreshWithLadder(AuthorizerRecord record) {
+        return refreshWithLadder(record, null);
+    }
+
+    /** @param refusedAlready a refresh token of {@code record} WeChat just refused (61023), or null */
+    private String refreshWithLadder(AuthorizerRecord record, String refusedAlready) {
         String componentAppid = record.componentAppid();
         String authorizerAppid = record.authorizerAppid();
         Set<String> refused = new java.util.HashSet<>();
-        if (record.hasRefreshToken()) {
+        if (refusedAlready != null) {
+            refused.add(refusedAlready);
+        }
+        if (record.hasRefreshToken() && !refused.contains(record.refreshToken())) {
             Optional<String> token = tryRefresh(record, record.refreshToken(), RefreshOutcome.REFRESHED);
             if (token.isPresent()) {
                 return token.get();
@@ -517,6 +591,20 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
      * @return the new token (or the newer one stored meanwhile), or empty when WeChat answered 61023
      */
     private Optional<String> tryRefresh(AuthorizerRecord record, String refreshToken, RefreshOutcome success) {
+        Optional<AuthorizerTokenResponse> response = callRefresh(record, refreshToken);
+        if (response.isEmpty()) {
+            return Optional.empty();
+        }
+        return storeRefreshed(record, refreshToken, response.get(), expiresAt(response.get()), success);
+    }
+
+    /**
+     * Calls {@code api_authorizer_token}.
+     *
+     * @return WeChat's answer with a token, or empty when WeChat answered 61023
+     * @throws AuthorizerUnavailableException UNAUTHORIZED on 61003 (stored), UNAVAILABLE on any other failure
+     */
+    private Optional<AuthorizerTokenResponse> callRefresh(AuthorizerRecord record, String refreshToken) {
         AuthorizerTokenResponse response;
         try {
             response = api.authorizerToken(record.componentAppid(), record.authorizerAppid(), refreshToken);
@@ -536,7 +624,20 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
             throw new AuthorizerUnavailableException(Reason.UNAVAILABLE, record.authorizerAppid(),
                     "api_authorizer_token answered without authorizer_access_token or expires_in");
         }
-        Instant expiresAt = clock.instant().plusSeconds(response.expiresIn());
+        return Optional.of(response);
+    }
+
+    private Instant expiresAt(AuthorizerTokenResponse response) {
+        return clock.instant().plusSeconds(response.expiresIn());
+    }
+
+    /**
+     * Stores a refresh made from {@code refreshToken} as a compare-and-set on it, under this instance's lease.
+     *
+     * @return the new token, or the newer one stored meanwhile
+     */
+    private Optional<String> storeRefreshed(AuthorizerRecord record, String refreshToken,
+            AuthorizerTokenResponse response, Instant expiresAt, RefreshOutcome success) {
         // WeChat may omit or blank the refresh token: the stored one is then kept (the store never blanks it).
         String returnedRefresh = response.authorizerRefreshToken();
         for (int round = 1; round <= MAX_CAS_ROUNDS; round++) {

@@ -43,6 +43,8 @@ public final class StandaloneProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** A small, quickly started JVM by default: the machine runs several builds at once. */
+    private List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private Process process;
     private Path log;
     private int starts;
@@ -76,6 +78,23 @@ public final class StandaloneProcess implements AutoCloseable {
     public StandaloneProcess with(Map<String, String> settings) {
         properties.putAll(settings);
         return this;
+    }
+
+    /**
+     * Replaces the JVM options of the next {@link #start()} (by default {@code -Xmx256m -XX:+UseSerialGC
+     * -XX:TieredStopAtLevel=1}); benchmarks run the full JIT.
+     */
+    public StandaloneProcess jvmOptions(List<String> options) {
+        jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** The process id of the running JVM. @throws IllegalStateException when it was never started */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return process.pid();
     }
 
     /** The directory the child runs in: a relative H2 URL such as {@code jdbc:h2:file:./data/x} lands here. */
@@ -125,10 +144,7 @@ public final class StandaloneProcess implements AutoCloseable {
         log = workDir.getParent().resolve(name + "-" + starts + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // a small, quickly started JVM: the machine runs several builds at once
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-Dwechat.config.dir=" + RunningBundle.projectDir().resolve("config"));
         command.add("-Dwechat.routes.dir=" + RunningBundle.projectDir().resolve("routes"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

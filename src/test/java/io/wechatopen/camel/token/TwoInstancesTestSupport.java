@@ -490,6 +490,64 @@ abstract class TwoInstancesTestSupport {
     }
 
     @Test
+    void refreshClaimedWhenNothingChangedSinceTheClaimThenOneCallStoredInOneWriteAndLeaseReleased() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        JdbcAuthorizerStore store = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
+        AuthorizerRecord claimed = a.claimDueForRefresh(COMPONENT, 5).get(0);
+
+        assertThat(a.refreshClaimed(claimed)).isTrue();
+
+        AuthorizerRecord stored = store.find(COMPONENT, account).orElseThrow();
+        assertThat(stored.version()).isEqualTo(claimed.version() + 1);
+        assertThat(stored.accessTokenValidAt(clock.instant(), POLICY.refreshSkew())).isPresent();
+        assertThat(stored.refreshToken()).isEqualTo(claimed.refreshToken());
+        assertThat(counted.refreshes.get(account)).hasValue(1);
+        assertThat(authorizerManager("node-b", counted).claimDueForRefresh(COMPONENT, 5)).isEmpty();
+        assertThat(store.tryLease(COMPONENT, account, "node-b", clock.instant(), clock.instant().plus(LEASE)))
+                .as("released in the same write").isTrue();
+    }
+
+    @Test
+    void refreshClaimedWhenTheRowChangedSinceTheClaimThenStoredByTheCompareAndSetOnTheRefreshToken() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        JdbcAuthorizerStore store = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
+        AuthorizerRecord claimed = a.claimDueForRefresh(COMPONENT, 5).get(0);
+        // a harmless change meanwhile: the version moves, the tokens stay
+        assertThat(store.saveInfo(COMPONENT, account, "{\"nick_name\":\"changed\"}")).isTrue();
+
+        assertThat(a.refreshClaimed(claimed)).isTrue();
+
+        AuthorizerRecord stored = store.find(COMPONENT, account).orElseThrow();
+        assertThat(stored.accessTokenValidAt(clock.instant(), POLICY.refreshSkew())).isPresent();
+        assertThat(stored.infoJson()).contains("changed");
+        assertThat(counted.refreshes.get(account)).hasValue(1);
+        assertThat(store.tryLease(COMPONENT, account, "node-b", clock.instant(), clock.instant().plus(LEASE)))
+                .as("released").isTrue();
+    }
+
+    @Test
+    void refreshClaimedWhenRefreshedOnDemandOnThisInstanceSinceTheClaimThenNoSecondWeChatCall() {
+        FaultyWeChat wechat = new FaultyWeChat();
+        String account = dueAccounts(wechat, 1).get(0);
+        CountingApi counted = new CountingApi(wechat);
+        AuthorizerTokenManager a = authorizerManager("node-a", counted);
+        AuthorizerRecord claimed = a.claimDueForRefresh(COMPONENT, 5).get(0);
+        // a caller of this instance needs the due token before the sweep's slot gets to it
+        String onDemand = a.accessToken(COMPONENT, account);
+
+        assertThat(a.refreshClaimed(claimed)).isFalse();
+
+        assertThat(counted.refreshes.get(account)).hasValue(1);
+        assertThat(a.accessToken(COMPONENT, account)).isEqualTo(onDemand);
+    }
+
+    @Test
     void refreshFailureWhenBackingOffThenTheOtherInstanceDoesNotCallWeChatEither() {
         FaultyWeChat wechat = new FaultyWeChat();
         String account = dueAccounts(wechat, 1).get(0);
@@ -587,32 +645,24 @@ abstract class TwoInstancesTestSupport {
         return accounts;
     }
 
-    /** One instance's sweep, as the route runs it: claim a batch, refresh it on a pool, until none is left. */
+    /**
+     * One instance's sweep, as the route runs it: {@link SweepPipeline} claims an account for each free slot and hands
+     * it to {@link AuthorizerTokenManager#refreshClaimed}, until none is left.
+     */
     private int sweep(AuthorizerTokenManager manager) {
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
         try {
-            int refreshed = 0;
-            List<AuthorizerRecord> batch;
-            while (!(batch = manager.claimDueForRefresh(COMPONENT, CONCURRENCY)).isEmpty()) {
-                List<Future<Boolean>> results = new ArrayList<>();
-                for (AuthorizerRecord row : batch) {
-                    results.add(pool.submit(() -> {
-                        try {
-                            return manager.refreshIfDue(row.componentAppid(), row.authorizerAppid());
-                        } catch (AuthorizerUnavailableException e) {
-                            return false;
-                        }
-                    }));
-                }
-                for (Future<Boolean> result : results) {
-                    if (result.get(30, TimeUnit.SECONDS)) {
-                        refreshed++;
+            AtomicInteger refreshed = new AtomicInteger();
+            new SweepPipeline(CONCURRENCY, pool).run(free -> manager.claimDueForRefresh(COMPONENT, free), row -> {
+                try {
+                    if (manager.refreshClaimed(row)) {
+                        refreshed.incrementAndGet();
                     }
+                } catch (AuthorizerUnavailableException e) {
+                    // counted as not refreshed, as the route's error handler logs it
                 }
-            }
-            return refreshed;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            }, manager::releaseClaim, () -> true);
+            return refreshed.get();
         } finally {
             pool.shutdownNow();
         }
