@@ -30,10 +30,10 @@ public final class PushCryptoRun {
     private static final Map<String, String[]> ROWS = new LinkedHashMap<>();
 
     static {
-        ROWS.put("oursVerifyDecrypt", new String[] { "wechat-open-camel", "verify-decrypt" });
-        ROWS.put("wxjavaVerifyDecrypt", new String[] { "wxjava", "verify-decrypt" });
-        ROWS.put("oursVerifyDecryptParse", new String[] { "wechat-open-camel", "verify-decrypt-parse" });
-        ROWS.put("wxjavaVerifyDecryptParse", new String[] { "wxjava", "verify-decrypt-parse" });
+        ROWS.put("oursVerifyDecrypt", new String[] {"wechat-open-camel", "verify-decrypt"});
+        ROWS.put("wxjavaVerifyDecrypt", new String[] {"wxjava", "verify-decrypt"});
+        ROWS.put("oursVerifyDecryptParse", new String[] {"wechat-open-camel", "verify-decrypt-parse"});
+        ROWS.put("wxjavaVerifyDecryptParse", new String[] {"wxjava", "verify-decrypt-parse"});
     }
 
     private PushCryptoRun() {
@@ -59,7 +59,7 @@ public final class PushCryptoRun {
                 String method = run.getParams().getBenchmark().replaceAll(".*\\.", "");
                 double error = run.getPrimaryResult().getScoreError();
                 figures.computeIfAbsent(method, m -> new ArrayList<>())
-                        .add(new double[] { run.getPrimaryResult().getScore(), Double.isNaN(error) ? 0 : error });
+                        .add(new double[] {run.getPrimaryResult().getScore(), Double.isNaN(error) ? 0 : error});
             }
             String text = Files.readString(roundJson).strip();
             json.add(text.substring(1, text.length() - 1).strip());
@@ -91,7 +91,7 @@ public final class PushCryptoRun {
                 "%nops/s: median of %d round(s), each one JMH fork per benchmark " + "(%s); ±: %s.%n%n", rounds,
                 smoke ? "1 x 1 s warm-up, 1 x 1 s" : "5 x 1 s warm-up, 5 x 2 s",
                 rounds == 1 ? "JMH's 99.9% interval" : "half the spread of the rounds"));
-        for (String operation : new String[] { "VerifyDecrypt", "VerifyDecryptParse" }) {
+        for (String operation : new String[] {"VerifyDecrypt", "VerifyDecryptParse"}) {
             List<double[]> ours = figures.get("ours" + operation);
             List<double[]> peer = figures.get("wxjava" + operation);
             if (ours != null && peer != null && ours.size() == peer.size()) {
