@@ -16,6 +16,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
@@ -184,6 +185,8 @@ public final class Plots {
     private static LogAxis base2Axis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(2);
+        // One tick per power of two (1, 2, 4, ... 64): the unit counts in exponents on a log axis.
+        axis.setTickUnit(new NumberTickUnit(1), false, true);
         axis.setNumberFormatOverride(new DecimalFormat("0"));
         return axis;
     }
