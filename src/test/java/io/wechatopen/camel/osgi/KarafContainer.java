@@ -81,6 +81,13 @@ public final class KarafContainer implements AutoCloseable {
         karaf.setProperty("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", CENTRAL);
         karaf.setProperty("etc/users.properties", USER, USER + ",_g_:admingroup");
         karaf.setProperty("etc/users.properties", "_g_\\:admingroup", "group,admin,manager,viewer,systembundles,ssh");
+        // The quiet start the README describes: the loggers it adds to Karaf's own logging configuration.
+        for (String[] logger : new String[][] {{"wechatCamelNetty", "org.apache.camel.component.netty"},
+                {"wechatCamelQuartz", "org.apache.camel.component.quartz"}, {"wechatQuartz", "org.quartz"},
+                {"wechatNetty", "io.netty"}, {"wechatFlyway", "org.flywaydb"}, {"wechatHikari", "com.zaxxer.hikari"}}) {
+            karaf.setProperty("etc/org.ops4j.pax.logging.cfg", "log4j2.logger." + logger[0] + ".name", logger[1]);
+            karaf.setProperty("etc/org.ops4j.pax.logging.cfg", "log4j2.logger." + logger[0] + ".level", "WARN");
+        }
         return karaf;
     }
 

@@ -138,8 +138,8 @@ class KarafDeploymentIT {
                 .contains("camel.context.name = wechat-open-camel");
 
         await("/wechat/health answering").until(() -> get("/health", null).statusCode() == 200);
-        // Issue 9: one start-up summary in karaf.log, no line per route or per consumer (the feature adds the
-        // loggers to etc/org.ops4j.pax.logging.cfg).
+        // Issue 9: one start-up summary in karaf.log, no line per route or per consumer (with the loggers the README
+        // adds to etc/org.ops4j.pax.logging.cfg, see KarafContainer).
         String log = Files.readString(karaf.home().resolve("data/log/karaf.log"));
         assertThat(occurrences(log, "wechat-open-camel ready in")).as(log).isOne();
         assertThat(occurrences(log, "Netty consumer bound to")).as(log).isLessThan(2);
