@@ -397,14 +397,8 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(startedFrom, "startedFrom");
-        Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        if (accessToken.isEmpty()) {
-            throw new IllegalArgumentException("accessToken is empty");
-        }
-        String sealedAccess = sealer.seal(accessToken, accessTokenContext(componentAppid, authorizerAppid));
-        String sealedRefresh = isEmpty(refreshToken) ? null
-                : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid));
+        SealedRefresh sealed = sealRefreshed(componentAppid, authorizerAppid, accessToken, refreshToken);
         long now = clock.millis();
         return JdbcSupport.inTransaction(dataSource, "Saving a refreshed authorizer_access_token", connection -> {
             Optional<Locked> locked = lockForCompare(connection, componentAppid, authorizerAppid);
@@ -414,9 +408,9 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                 return false;
             }
             boolean saved = JdbcSupport.execute(connection, UPDATE_REFRESHED, update -> {
-                update.setString(1, sealedAccess);
+                update.setString(1, sealed.accessToken());
                 update.setLong(2, expiresAt.toEpochMilli());
-                JdbcSupport.setNullableString(update, 3, sealedRefresh);
+                JdbcSupport.setNullableString(update, 3, sealed.refreshToken());
                 update.setLong(4, now);
                 bindKey(update, 5, componentAppid, authorizerAppid);
             }) > 0;
@@ -753,20 +747,14 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
         Objects.requireNonNull(componentAppid, "componentAppid");
         Objects.requireNonNull(authorizerAppid, "authorizerAppid");
         Objects.requireNonNull(leaseHolder, "leaseHolder");
-        Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        if (accessToken.isEmpty()) {
-            throw new IllegalArgumentException("accessToken is empty");
-        }
-        String sealedAccess = sealer.seal(accessToken, accessTokenContext(componentAppid, authorizerAppid));
-        String sealedRefresh = isEmpty(refreshToken) ? null
-                : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid));
+        SealedRefresh sealed = sealRefreshed(componentAppid, authorizerAppid, accessToken, refreshToken);
         long now = clock.millis();
         return JdbcSupport.read(dataSource, "Saving a refreshed authorizer_access_token",
                 connection -> JdbcSupport.execute(connection, UPDATE_REFRESHED_UNCHANGED, update -> {
-                    update.setString(1, sealedAccess);
+                    update.setString(1, sealed.accessToken());
                     update.setLong(2, expiresAt.toEpochMilli());
-                    JdbcSupport.setNullableString(update, 3, sealedRefresh);
+                    JdbcSupport.setNullableString(update, 3, sealed.refreshToken());
                     update.setLong(4, now);
                     bindKey(update, 5, componentAppid, authorizerAppid);
                     update.setLong(7, version);
@@ -892,6 +880,22 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
     }
 
     /** The columns {@link #restoreRefreshToken} reads under the row lock, the refresh token still sealed. */
+    /** A refreshed access token and (null when WeChat sent none) refresh token, sealed for their row. */
+    private record SealedRefresh(String accessToken, String refreshToken) {
+    }
+
+    /** Seals what a refresh returned; an empty refresh token keeps the stored one (null). */
+    private SealedRefresh sealRefreshed(String componentAppid, String authorizerAppid, String accessToken,
+            String refreshToken) {
+        Objects.requireNonNull(accessToken, "accessToken");
+        if (accessToken.isEmpty()) {
+            throw new IllegalArgumentException("accessToken is empty");
+        }
+        return new SealedRefresh(sealer.seal(accessToken, accessTokenContext(componentAppid, authorizerAppid)),
+                isEmpty(refreshToken) ? null
+                        : sealer.seal(refreshToken, refreshTokenContext(componentAppid, authorizerAppid)));
+    }
+
     private record LockedForRestore(String status, String sealedRefreshToken, long statusChangedAt) {
     }
 
