@@ -65,18 +65,16 @@ public final class WeChatOperations {
         return events.events(eventStatus);
     }
 
-    /** The accounts of every platform of this deployment, in {@code only} when given, by component then appid. */
+    /**
+     * The accounts of every platform of this deployment, in {@code only} when given, by component then appid. The
+     * store is read page by page, so only the summaries (no tokens) are held.
+     */
     public List<AuthorizerSummary> authorizers(Optional<AuthorizerStatus> only) {
         List<AuthorizerSummary> summaries = new ArrayList<>();
-        for (String component : componentAppids) {
-            for (AuthorizerRecord record : authorizers.findAll(component)) {
-                if (only.isEmpty() || only.get() == record.status()) {
-                    summaries.add(AuthorizerSummary.of(record));
-                }
-            }
+        for (String component : new TreeSet<>(componentAppids)) {
+            authorizers.streamAll(component).filter(record -> only.isEmpty() || only.get() == record.status())
+                    .map(AuthorizerSummary::of).forEach(summaries::add);
         }
-        summaries.sort(java.util.Comparator.comparing(AuthorizerSummary::componentAppid)
-                .thenComparing(AuthorizerSummary::authorizerAppid));
         return summaries;
     }
 

@@ -3,7 +3,9 @@ package io.wechatopen.camel.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizationChange;
@@ -41,8 +43,28 @@ public interface AuthorizerStore {
     /** @return the rows of one account across all components (an account may authorize several) */
     List<AuthorizerRecord> findByAuthorizer(String authorizerAppid);
 
-    /** @return every row of a component, ordered by authorizer appid */
-    List<AuthorizerRecord> findAll(String componentAppid);
+    /** How many rows {@link #streamAll} reads at a time. */
+    int PAGE = 500;
+
+    /**
+     * @param after the authorizer appid the page starts after, or null for the first page
+     * @return at most {@code limit} rows of a component whose authorizer appid sorts after {@code after}, ordered by
+     *         authorizer appid
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    List<AuthorizerRecord> findPage(String componentAppid, String after, int limit);
+
+    /**
+     * Every row of a component, ordered by authorizer appid, read {@value #PAGE} at a time as the stream is
+     * consumed, so a component with many accounts is never held in memory at once. Each page is its own read: a row
+     * written meanwhile may or may not be seen, none is seen twice.
+     */
+    default Stream<AuthorizerRecord> streamAll(String componentAppid) {
+        return Stream.iterate(findPage(componentAppid, null, PAGE), Objects::nonNull,
+                page -> page.size() < PAGE ? null
+                        : findPage(componentAppid, page.get(page.size() - 1).authorizerAppid(), PAGE))
+                .flatMap(List::stream);
+    }
 
     /**
      * @return at most {@code limit} AUTHORIZED rows that hold a refresh token and whose access token is missing or

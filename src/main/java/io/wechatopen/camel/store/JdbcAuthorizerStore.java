@@ -63,8 +63,10 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " WHERE component_appid = ? AND authorizer_appid = ?";
     private static final String SELECT_BY_AUTHORIZER = "SELECT " + COLUMNS + " FROM wechat_authorizer"
             + " WHERE authorizer_appid = ? ORDER BY component_appid";
-    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM wechat_authorizer"
-            + " WHERE component_appid = ? ORDER BY authorizer_appid";
+    private static final String SELECT_FIRST_PAGE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? ORDER BY authorizer_appid LIMIT ?";
+    private static final String SELECT_PAGE_AFTER = "SELECT " + COLUMNS + " FROM wechat_authorizer"
+            + " WHERE component_appid = ? AND authorizer_appid > ? ORDER BY authorizer_appid LIMIT ?";
     private static final String SELECT_DUE = "SELECT " + COLUMNS + " FROM wechat_authorizer"
             + " WHERE component_appid = ? AND status = 'AUTHORIZED' AND refresh_token IS NOT NULL"
             + " AND (access_token IS NULL OR access_token_expires_at IS NULL OR access_token_expires_at <= ?)"
@@ -256,11 +258,22 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
      * @throws StoreException when the database cannot be read or a stored token cannot be opened
      */
     @Override
-    public List<AuthorizerRecord> findAll(String componentAppid) {
+    public List<AuthorizerRecord> findPage(String componentAppid, String after, int limit) {
         Objects.requireNonNull(componentAppid, "componentAppid");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
         return JdbcSupport.read(dataSource, "Reading the authorizers of a component",
-                connection -> JdbcSupport.queryList(connection, SELECT_ALL, s -> s.setString(1, componentAppid),
-                        this::map));
+                connection -> JdbcSupport.queryList(connection, after == null ? SELECT_FIRST_PAGE : SELECT_PAGE_AFTER,
+                        s -> {
+                            s.setString(1, componentAppid);
+                            if (after == null) {
+                                s.setInt(2, limit);
+                            } else {
+                                s.setString(2, after);
+                                s.setInt(3, limit);
+                            }
+                        }, this::map));
     }
 
     /**

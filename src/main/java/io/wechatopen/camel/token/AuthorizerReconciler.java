@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,11 +59,13 @@ public final class AuthorizerReconciler {
 
     /** Runs one reconciliation of a component. */
     public Result reconcile(String componentAppid) {
-        List<AuthorizerListResponse.Item> items = api.listAuthorizers(componentAppid).toList();
         List<String> added = new ArrayList<>();
         List<String> recovered = new ArrayList<>();
+        // Only the appids are kept: pages of the list and of the store are read as they are compared.
         Set<String> listed = new HashSet<>();
-        for (AuthorizerListResponse.Item item : items) {
+        for (Iterator<AuthorizerListResponse.Item> items = api.listAuthorizers(componentAppid).iterator(); items
+                .hasNext();) {
+            AuthorizerListResponse.Item item = items.next();
             listed.add(item.authorizerAppid());
             String token = item.refreshToken();
             if (token == null || token.isEmpty()) {
@@ -88,17 +91,17 @@ public final class AuthorizerReconciler {
                 exchanger.readAccountFacts(componentAppid, item.authorizerAppid());
             }
         }
-        List<String> drift = store.findAll(componentAppid).stream()
+        List<String> drift = store.streamAll(componentAppid)
                 .filter(r -> r.status() == AuthorizerStatus.AUTHORIZED && !listed.contains(r.authorizerAppid()))
                 .map(AuthorizerRecord::authorizerAppid).toList();
         if (!drift.isEmpty()) {
             LOG.warn("Component {}: {} account(s) stored as AUTHORIZED are not in api_get_authorizer_list: {}",
                     componentAppid, drift.size(), drift.size() > 20 ? drift.subList(0, 20) + "..." : drift);
         }
-        Result result = new Result(items.size(), added, recovered, drift, clock.instant());
+        Result result = new Result(listed.size(), added, recovered, drift, clock.instant());
         last.put(componentAppid, result);
         LOG.info("Reconciled component {}: {} listed, {} added, {} recovered, {} drift", componentAppid,
-                items.size(), added.size(), recovered.size(), drift.size());
+                listed.size(), added.size(), recovered.size(), drift.size());
         return result;
     }
 

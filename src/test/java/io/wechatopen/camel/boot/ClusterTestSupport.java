@@ -387,7 +387,7 @@ abstract class ClusterTestSupport {
 
     private List<AuthorizerRecord> authorizers() {
         return new JdbcAuthorizerStore(db.dataSource(), sandbox.sealer(), Clock.systemUTC())
-                .findAll(DetachedSandbox.COMPONENT_APPID);
+                .streamAll(DetachedSandbox.COMPONENT_APPID).toList();
     }
 
     private long count(String sql, Object... parameters) {

@@ -123,7 +123,7 @@ abstract class StandaloneKillTestSupport {
     /** Every account's row as the bundle stored it, secrets opened; read while the bundle runs. */
     protected List<AuthorizerRecord> authorizers() {
         return withDatabase(dataSource -> new JdbcAuthorizerStore(dataSource, sandbox.sealer(), Clock.systemUTC())
-                .findAll(DetachedSandbox.COMPONENT_APPID));
+                .streamAll(DetachedSandbox.COMPONENT_APPID).toList());
     }
 
     /** A single-number query on the bundle's database, e.g. a count. */

@@ -1207,19 +1207,42 @@ abstract class JdbcStoreTestSupport {
     }
 
     @Test
-    void findAllAndFindByAuthorizerWhenSeveralComponentsThenRowsOrdered() {
+    void streamAllAndFindByAuthorizerWhenSeveralComponentsThenRowsOrdered() {
         saveAuthorization("wxb", "access", T0.plusSeconds(60), "refresh");
         saveAuthorization("wxa", "access", T0.plusSeconds(60), "refresh");
         authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wxa", "other-access", T0.plusSeconds(60),
                 "other-refresh", List.of(), T0), null);
 
-        assertThat(authorizerStore.findAll(COMPONENT_APPID)).extracting(AuthorizerRecord::authorizerAppid)
+        assertThat(authorizerStore.streamAll(COMPONENT_APPID)).extracting(AuthorizerRecord::authorizerAppid)
                 .containsExactly("wxa", "wxb");
         assertThat(authorizerStore.findByAuthorizer("wxa")).extracting(AuthorizerRecord::componentAppid,
                 AuthorizerRecord::accessToken).containsExactly(tuple(COMPONENT_APPID, "access"),
                         tuple(OTHER_APPID, "other-access"));
         assertThat(authorizerStore.findByAuthorizer("wxnone")).isEmpty();
-        assertThat(authorizerStore.findAll("wxnone")).isEmpty();
+        assertThat(authorizerStore.streamAll("wxnone")).isEmpty();
+    }
+
+    @Test
+    void findPageWhenRowsSpanPagesThenEachRowOnceInAppidOrder() {
+        List<String> appids = new ArrayList<>();
+        for (int i = 0; i < AuthorizerStore.PAGE * 2 + 1; i++) {
+            appids.add(String.format("wx%05d", i));
+        }
+        Collections.shuffle(appids, new Random(7));
+        appids.forEach(appid -> saveAuthorization(appid, "access", T0.plusSeconds(60), "refresh"));
+        authorizerStore.saveAuthorization(new Authorization(OTHER_APPID, "wx00000", "other-access",
+                T0.plusSeconds(60), "other-refresh", List.of(), T0), null);
+
+        assertThat(authorizerStore.findPage(COMPONENT_APPID, null, 2)).extracting(AuthorizerRecord::authorizerAppid)
+                .containsExactly("wx00000", "wx00001");
+        assertThat(authorizerStore.findPage(COMPONENT_APPID, "wx00001", 2))
+                .extracting(AuthorizerRecord::authorizerAppid).containsExactly("wx00002", "wx00003");
+        assertThat(authorizerStore.findPage(COMPONENT_APPID, String.format("wx%05d", AuthorizerStore.PAGE * 2), 2))
+                .isEmpty();
+        assertThat(authorizerStore.streamAll(COMPONENT_APPID)).extracting(AuthorizerRecord::authorizerAppid)
+                .containsExactlyElementsOf(appids.stream().sorted().toList());
+        assertThatThrownBy(() -> authorizerStore.findPage(COMPONENT_APPID, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
