@@ -24,6 +24,10 @@ import io.wechatopen.camel.store.StoreException;
  * transaction holding it committed, or failed: then every push of the batch gets the {@link StoreException} and none
  * of them is stored.
  *
+ * <p>At most {@value #BATCHES_QUEUED} full batches per writer wait: a push beyond that is refused at once with a
+ * {@link StoreException} (the intake answers 500 and WeChat delivers it again later) rather than queued behind
+ * seconds of work, past WeChat's 5-second wait, while memory grows.
+ *
  * <p>The threads come from the context's {@link org.apache.camel.spi.ExecutorServiceManager} when this service
  * starts. Stopping it lets the batches being written finish and fails the pushes still queued.
  */
@@ -32,12 +36,15 @@ public final class PushWriter extends ServiceSupport {
     /** The most pushes written in one transaction. */
     public static final int MAX_BATCH = 64;
 
+    /** How many full batches may wait per writer before pushes are refused. */
+    public static final int BATCHES_QUEUED = 16;
+
     private static final long POLL_MS = 100;
 
     private final PushStore store;
     private final int writers;
     private final CamelContext camelContext;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue;
     private volatile boolean running;
     private ExecutorService executor;
 
@@ -62,17 +69,23 @@ public final class PushWriter extends ServiceSupport {
         }
         this.store = Objects.requireNonNull(store, "store");
         this.writers = writers;
+        this.queue = new LinkedBlockingQueue<>(writers * MAX_BATCH * BATCHES_QUEUED);
         this.camelContext = Objects.requireNonNull(camelContext, "camelContext");
     }
 
     /**
      * Queues a push; {@code done} is called once, on a writer thread, with the push's result after its transaction
      * ended: an outcome, or the refusal ({@link io.wechatopen.camel.store.DuplicatePushException},
-     * {@link StoreException}) that tells the push was not stored.
+     * {@link StoreException}) that tells the push was not stored. A push that finds the queue full is refused on
+     * the calling thread.
      */
     public void submit(ReceivedPush push, Consumer<PushStore.Recorded> done) {
         Pending pending = new Pending(Objects.requireNonNull(push, "push"), Objects.requireNonNull(done, "done"));
-        queue.add(pending);
+        if (!queue.offer(pending)) {
+            done.accept(new PushStore.Recorded(null, new StoreException("the push intake is overloaded ("
+                    + queue.size() + " pushes waiting for the database); nothing was stored")));
+            return;
+        }
         if (!running && queue.remove(pending)) {
             done.accept(stopped());
         }

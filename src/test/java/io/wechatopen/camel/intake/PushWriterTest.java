@@ -158,6 +158,27 @@ class PushWriterTest {
         assertThat(store.countEvents(COMPONENT_APPID)).isZero();
     }
 
+    @Test
+    void submitWhenTheQueueIsFullThenRefusedAtOnceAndTheQueuedOnesStored() throws Exception {
+        Map<String, PushStore.Recorded> results = new ConcurrentHashMap<>();
+        holdFirstBatch();
+        int capacity = PushWriter.MAX_BATCH * PushWriter.BATCHES_QUEUED;
+        for (int i = 0; i <= capacity; i++) {
+            ReceivedPush push = ticketPush(COMPONENT_APPID, "ticket-" + i, T0.plusSeconds(i));
+            writer.submit(push, recorded -> results.put(push.nonce(), recorded));
+        }
+
+        assertThat(results.values()).singleElement().satisfies(refused -> {
+            assertThat(refused.outcome()).isNull();
+            assertThat(refused.refusal()).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("overloaded").hasMessageContaining("nothing was stored");
+        });
+        releaseFirstBatch.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> results.size() == capacity + 1);
+        assertThat(results.values()).filteredOn(recorded -> recorded.outcome() != null).hasSize(capacity);
+        assertThat(store.countEvents(COMPONENT_APPID)).isEqualTo(capacity + 1);
+    }
+
     /** Puts one push in the writer's first batch and waits until the writer is held in it. */
     private void holdFirstBatch() throws InterruptedException {
         writer.submit(ticketPush(COMPONENT_APPID, "ticket-held", T0), recorded -> {
