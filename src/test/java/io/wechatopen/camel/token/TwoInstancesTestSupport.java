@@ -112,8 +112,7 @@ abstract class TwoInstancesTestSupport {
     @Test
     void componentTokenWhenBothFindItDueAtTheSameInstantThenOneWeChatCallAndBothGetThatToken() throws Exception {
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        InMemoryComponentStores tickets = freshTicket();
         CountDownLatch leaseRefused = new CountDownLatch(1);
         // WeChat answers the first caller only once the other has found the lease taken: both found the token due.
         api.beforeAnswer = () -> awaitLatch(leaseRefused);
@@ -139,9 +138,8 @@ abstract class TwoInstancesTestSupport {
     @Test
     void componentTokenWhenAnotherInstanceHoldsTheLeaseThenScheduleSkipsAndTakesOverOnlyAfterItsDeadline() {
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
-        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        InMemoryComponentStores tickets = freshTicket();
+        ComponentTokenManager a = componentManager("node-a", tickets, api);
         // node-dead took the lease and died before calling WeChat.
         assertThat(jdbcTokens().tryLease(COMPONENT, "node-dead", T0, T0.plus(LEASE))).isTrue();
 
@@ -157,10 +155,9 @@ abstract class TwoInstancesTestSupport {
     void componentTokenWhenWeChatIssuesATokenExpiringEarlierThanTheStoredOneThenTheNewOneIsCurrent() {
         // Issue 8: the token WeChat issued last is the valid one; keeping the later local expiry caused 40001.
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
-        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
-        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
+        InMemoryComponentStores tickets = freshTicket();
+        storeOldComponentToken();
+        ComponentTokenManager a = componentManager("node-a", tickets, api);
         a.reportInvalid(COMPONENT, "token-old");
         api.answerNext(() -> new ComponentTokenResponse("token-new", 3600));
 
@@ -171,14 +168,13 @@ abstract class TwoInstancesTestSupport {
     @Test
     void componentTokenWhenWeChatRefusesThenBothInstancesBackOffAndWeChatIsCalledOnce() throws Exception {
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        InMemoryComponentStores tickets = freshTicket();
         api.answerNext(() -> {
             throw new WeChatApiException("api_component_token", 61004,
                     "access clientip is not registered requestIP: 1.2.3.4 rid: 1-2-3");
         });
-        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
-        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        ComponentTokenManager a = componentManager("node-a", tickets, api);
+        ComponentTokenManager b = componentManager("node-b", tickets, api);
         CyclicBarrier together = new CyclicBarrier(2 * CONCURRENCY);
         List<Future<Throwable>> failures = new ArrayList<>();
         for (int i = 0; i < 2 * CONCURRENCY; i++) {
@@ -211,11 +207,10 @@ abstract class TwoInstancesTestSupport {
     @Test
     void componentTokenWhenOneInstanceReportsItInvalidThenTheOtherStopsHandingItOutWithinTheFreshnessAndOneRefreshInAll() {
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
-        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
-        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
-        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        InMemoryComponentStores tickets = freshTicket();
+        storeOldComponentToken();
+        ComponentTokenManager a = componentManager("node-a", tickets, api);
+        ComponentTokenManager b = componentManager("node-b", tickets, api);
         assertThat(a.accessToken(COMPONENT)).isEqualTo("token-old");
         assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
 
@@ -239,11 +234,10 @@ abstract class TwoInstancesTestSupport {
         // Issue 9: node-b still serves the token it cached when node-a replaced it; WeChat refuses it on node-b (here
         // beyond the grace), whose retry path reports it and reads node-a's token without calling WeChat.
         RecordingComponentApi api = new RecordingComponentApi();
-        InMemoryComponentStores tickets = new InMemoryComponentStores();
-        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
-        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
-        ComponentTokenManager a = componentManager("node-a", tickets, api, new CountDownLatch(1));
-        ComponentTokenManager b = componentManager("node-b", tickets, api, new CountDownLatch(1));
+        InMemoryComponentStores tickets = freshTicket();
+        storeOldComponentToken();
+        ComponentTokenManager a = componentManager("node-a", tickets, api);
+        ComponentTokenManager b = componentManager("node-b", tickets, api);
         assertThat(a.accessToken(COMPONENT)).isEqualTo("token-old");
         assertThat(b.accessToken(COMPONENT)).isEqualTo("token-old");
         a.reportInvalid(COMPONENT, "token-old");
@@ -605,6 +599,24 @@ abstract class TwoInstancesTestSupport {
                 new JdbcAuthorizationCodeStore(db.dataSource()), Duration.ofSeconds(30), clock);
         return new AuthorizationEventProcessor(new JdbcPushStore(db.dataSource(), sealer, clock), authorizers,
                 exchanger, new ClusterSettings(node, LEASE), clock);
+    }
+
+    /** Ticket storage holding a fresh ticket of {@link #COMPONENT}. */
+    private static InMemoryComponentStores freshTicket() {
+        InMemoryComponentStores tickets = new InMemoryComponentStores();
+        tickets.putTicket(new ComponentVerifyTicket(COMPONENT, "ticket@@@fresh", T0, T0));
+        return tickets;
+    }
+
+    /** Stores {@code token-old}, valid for 2 hours from T0, as the component token in the shared database. */
+    private void storeOldComponentToken() {
+        jdbcTokens().saveToken(new ComponentAccessToken(COMPONENT, "token-old", T0, T0.plusSeconds(7200)));
+    }
+
+    /** One instance's component token upkeep on the shared database. */
+    private ComponentTokenManager componentManager(String node, InMemoryComponentStores tickets,
+            RecordingComponentApi api) {
+        return componentManager(node, tickets, api, new CountDownLatch(1));
     }
 
     private ComponentTokenManager componentManager(String node, InMemoryComponentStores tickets,
