@@ -340,9 +340,7 @@ public final class SafeXml {
                 if (c < 0x20 || c >= 0xD800) {
                     i = checkChar(i);
                     if (c == '\r' && text != null) {
-                        text.piece(start, i);
-                        text.newline();
-                        start = skipNewline(i);
+                        start = lineEnd(start, i, text);
                         i = start - 1;
                     }
                 }
@@ -402,9 +400,7 @@ public final class SafeXml {
                 } else if (c < 0x20 || c >= 0xD800) {
                     i = checkChar(i);
                     if (c == '\r' && text != null) {
-                        text.piece(start, i);
-                        text.newline();
-                        start = skipNewline(i);
+                        start = lineEnd(start, i, text);
                         i = start - 1;
                     }
                 }
@@ -414,8 +410,13 @@ public final class SafeXml {
             }
         }
 
-        /** Line ends are normalised as XML requires: CR LF and a lone CR become LF. */
-        private int skipNewline(int cr) {
+        /**
+         * Line ends are normalised as XML requires: CR LF and a lone CR become LF. Hands {@code text} the piece from
+         * {@code start} to the CR at {@code cr} and a LF; returns where the text goes on after the line end.
+         */
+        private int lineEnd(int start, int cr, Text text) {
+            text.piece(start, cr);
+            text.newline();
             return cr + 1 < end && s.charAt(cr + 1) == '\n' ? cr + 2 : cr + 1;
         }
 
