@@ -462,6 +462,14 @@ public final class SandboxAuthorizations {
         return tokens.check(token, api, authorizers::get, clock.instant());
     }
 
+    /**
+     * {@link #checkAccessToken(String, String)} without counting a call: how the release tester judges the token a
+     * message was sent with.
+     */
+    public synchronized TokenCheck checkAccessToken(String token) {
+        return tokens.check(token, null, authorizers::get, clock.instant());
+    }
+
     /** When the account authorized (or last changed its authorization), if it ever did. */
     public synchronized Instant authTime(String authorizerAppid) {
         SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);

@@ -83,7 +83,8 @@ final class SandboxAuthorizerTokens {
     }
 
     /**
-     * Checks an access token as the APIs that take one do, and counts a call of {@code api} for its account.
+     * Checks an access token as the APIs that take one do, and counts a call of {@code api} for its account (none
+     * when {@code api} is {@code null}).
      *
      * @param authorizers the account of an appid (every issued token's account is known)
      * @return the errcode (0 when usable: 41001 missing, 40014 not shaped like a token the sandbox issues, 40001
@@ -103,7 +104,9 @@ final class SandboxAuthorizerTokens {
             return new SandboxAuthorizations.TokenCheck(SandboxErrors.INVALID_CREDENTIAL, null);
         }
         SandboxAuthorizer authorizer = authorizers.apply(issued.appid());
-        authorizer.count(api);
+        if (api != null) {
+            authorizer.count(api);
+        }
         boolean withdrawn = !authorizer.authorized || issued.generation() != authorizer.generation;
         return new SandboxAuthorizations.TokenCheck(
                 withdrawn ? SandboxErrors.INVALID_CREDENTIAL : issued.issued().check(now), issued.appid());

@@ -12,7 +12,9 @@ import org.apache.camel.model.RouteDefinition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.SandboxSettings;
+import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 
@@ -57,6 +59,7 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #CONTROL_FAULTS_ADD}</td><td>POST /sandbox/faults</td></tr>
  * <tr><td>{@value #CONTROL_FAULTS_CLEAR}</td><td>DELETE /sandbox/faults</td></tr>
  * <tr><td>{@value #CONTROL_STATE_SHOW}</td><td>GET /sandbox/state</td></tr>
+ * <tr><td>{@value #CONTROL_RELEASE_TEST}</td><td>POST /sandbox/release-test ({@link SandboxReleaseTester})</td></tr>
  * </table>
  */
 public class SandboxRoutes extends RouteBuilder {
@@ -89,6 +92,7 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String CONTROL_FAULTS_ADD = "wechat-sandbox-control-faults-add";
     public static final String CONTROL_FAULTS_CLEAR = "wechat-sandbox-control-faults-clear";
     public static final String CONTROL_STATE_SHOW = "wechat-sandbox-control-state-show";
+    public static final String CONTROL_RELEASE_TEST = "wechat-sandbox-control-release-test-run";
 
     /** Node id of the HTTP call that delivers a ticket push. */
     public static final String CALL_TICKET_RECEIVER = "call-ticket-receiver";
@@ -231,6 +235,15 @@ public class SandboxRoutes extends RouteBuilder {
         reply(from(consumer("/sandbox/state", "GET"))
                 .routeId(CONTROL_STATE_SHOW)
                 .process(control::showState));
+
+        // Issue 10: WeChat's 全网发布 tester
+        SandboxReleaseTester releaseTester = new SandboxReleaseTester(state, crypto, AccountMessageSettings.from(
+                new SettingsSource(key -> getCamelContext().getPropertiesComponent().resolveProperty(key),
+                        "the bundle's configuration"), settings.http()).sandboxMessagesUrl(),
+                getCamelContext().createProducerTemplate(), mapper);
+        reply(from(consumer("/sandbox/release-test", "POST"))
+                .routeId(CONTROL_RELEASE_TEST)
+                .process(releaseTester::run));
         // @formatter:on
     }
 

@@ -35,6 +35,7 @@ import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.cluster.NodeHeartbeat;
+import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
@@ -54,9 +55,13 @@ import io.wechatopen.camel.health.WeChatStoreGauges;
 import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
+import io.wechatopen.camel.intake.PassiveReplies;
 import io.wechatopen.camel.intake.PushWriter;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
+import io.wechatopen.camel.release.ReleaseTestFollowUp;
+import io.wechatopen.camel.release.ReleaseTestResponder;
+import io.wechatopen.camel.routes.AccountMessageAnswerRoutes;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -66,6 +71,7 @@ import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
+import io.wechatopen.camel.routes.PassiveReplyRouteConfiguration;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
@@ -197,6 +203,14 @@ public final class WeChatBeans extends ServiceSupport {
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
                 adminEvents, authorizerStore, authorizerTokenManager);
 
+        // Issue 10 (release test and passive replies): how account messages are answered.
+        AccountMessageSettings accountMessages = AccountMessageSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"),
+                settings.http());
+        PassiveReplies replies = new PassiveReplies(cryptoByAppid, clock);
+        AccountMessageAnswerRoutes answerRoutes = new AccountMessageAnswerRoutes(accountMessages, replies,
+                new ReleaseTestResponder(accountMessages, replies, clock), new ReleaseTestFollowUp(exchanger));
+
         this.pushWriter = new PushWriter(pushStore, PushWriter.writersFor(settings.store().maximumPoolSize()),
                 camelContext);
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
@@ -213,7 +227,8 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat),
+                new PassiveReplyRouteConfiguration(), answerRoutes);
     }
 
     /**
