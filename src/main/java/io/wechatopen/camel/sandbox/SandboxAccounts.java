@@ -56,6 +56,24 @@ public final class SandboxAccounts {
         return accounts.computeIfAbsent(appid, SandboxAccounts::madeUp);
     }
 
+    /**
+     * The account with this appid, made up on first use with the given original id ({@code gh_...}): for accounts
+     * whose original id WeChat publishes, such as the release-test accounts.
+     *
+     * @throws IllegalArgumentException when {@code appid} is no appid
+     */
+    public synchronized SandboxAccount account(String appid, String userName) {
+        if (!isAppid(appid)) {
+            throw new IllegalArgumentException("'" + appid + "' is not an appid (wx followed by letters and digits)");
+        }
+        return accounts.computeIfAbsent(appid, id -> {
+            SandboxAccount madeUp = madeUp(id);
+            return new SandboxAccount(id, madeUp.nickName(), madeUp.headImg(), madeUp.serviceType(),
+                    madeUp.verifyType(), userName, madeUp.alias(), madeUp.qrcodeUrl(), madeUp.principalName(),
+                    madeUp.signature(), madeUp.openPay());
+        });
+    }
+
     /** Every account known so far: the three test accounts first, then the made-up ones in order of first use. */
     public synchronized List<SandboxAccount> all() {
         return List.copyOf(accounts.values());

@@ -161,6 +161,8 @@ public final class SandboxReleaseTester {
     /** The test account authorizes the platform at once, as WeChat's automatic authorization does. */
     private SandboxAuthorizations.Approval authorize(String account, List<Map<String, Object>> cases) {
         SandboxAuthorizations authorizations = state.authorizations();
+        // known by its published original id, which api_get_authorizer_info then reports as user_name
+        authorizations.accounts().account(account, USER_NAMES.get(account));
         String appid = state.component().appid();
         Object preAuthCode = authorizations.createPreAuthCode(appid).get("pre_auth_code");
         SandboxAuthorizations.Approval approval = authorizations.approve(appid, String.valueOf(preAuthCode), account,
