@@ -103,8 +103,7 @@ public final class TokenRelayEndpoint {
         String body = "POST".equals(method) ? message.getBody(String.class) : null;
         // Nothing a caller sent is echoed back.
         message.removeHeaders("*");
-        Matcher matcher = PATH.matcher(uri);
-        String action = matcher.matches() ? actionOf(matcher) : "unknown";
+        Request request = parse(uri, componentParameter, body);
         Optional<RelaySettings.Client> client = Optional.empty();
         Answer answer;
         if (!settings.endpointEnabled()) {
@@ -116,17 +115,16 @@ public final class TokenRelayEndpoint {
             message.setHeader("WWW-Authenticate", "Bearer realm=\"wechat-relay\"");
             answer = error(401, "UNAUTHENTICATED",
                     "a valid bearer token of a relay client (wechat.relay.clients) is required");
-        } else if (!matcher.matches() || !method.equals(matcher.group(3).equals("token") ? "GET" : "POST")) {
+        } else if (request == null || !method.equals(request.action().endsWith("-token") ? "GET" : "POST")) {
             answer = error(404, "NOT_FOUND", "use GET /relay/components/{appid}/token, GET"
                     + " /relay/authorizers/{appid}/token or POST .../invalid with {\"access_token\"}");
         } else {
-            answer = answerFor(client.get(), request(matcher, action, componentParameter, body));
+            answer = answerFor(client.get(), request);
         }
-        Request parsed = matcher.matches() ? new Request(action, matcher.group(1).equals("components"),
-                matcher.group(2), null, null) : null;
-        audit.record(client.map(RelaySettings.Client::name).orElse(null), address, action,
-                parsed == null ? null : parsed.component() ? parsed.appid() : safe(componentParameter),
-                parsed == null || parsed.component() ? null : parsed.appid(), answer.status(), answer.outcome());
+        audit.record(client.map(RelaySettings.Client::name).orElse(null), address,
+                request == null ? "unknown" : request.action(),
+                request == null ? null : request.component() ? request.appid() : safe(request.componentParameter()),
+                request == null || request.component() ? null : request.appid(), answer.status(), answer.outcome());
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         // Tokens must not be kept by any cache on the way.
@@ -135,23 +133,26 @@ public final class TokenRelayEndpoint {
         message.setBody(mapper.writeValueAsString(answer.body()));
     }
 
-    private static String actionOf(Matcher matcher) {
-        return (matcher.group(1).equals("components") ? "component-" : "authorizer-") + matcher.group(3);
-    }
-
-    private Request request(Matcher matcher, String action, String componentParameter, String body) {
+    /** The request a path asks for, or null for another path. */
+    private Request parse(String uri, String componentParameter, String body) {
+        Matcher matcher = PATH.matcher(uri);
+        if (!matcher.matches()) {
+            return null;
+        }
+        boolean component = matcher.group(1).equals("components");
+        String action = (component ? "component-" : "authorizer-") + matcher.group(3);
         String token = null;
-        String component = componentParameter;
+        String componentAppid = componentParameter;
         if (body != null && !body.isBlank()) {
             try {
                 JsonNode json = mapper.readTree(body);
                 token = json.path("access_token").asText(null);
-                component = json.path("component_appid").asText(component);
+                componentAppid = json.path("component_appid").asText(componentAppid);
             } catch (JsonProcessingException e) {
                 token = null;
             }
         }
-        return new Request(action, matcher.group(1).equals("components"), matcher.group(2), component, token);
+        return new Request(action, component, matcher.group(2), componentAppid, token);
     }
 
     private Answer answerFor(RelaySettings.Client client, Request request) {
