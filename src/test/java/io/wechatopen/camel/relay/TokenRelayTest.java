@@ -9,8 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +80,12 @@ class TokenRelayTest {
                 "wechat.relay.client-secret", STAGING_SECRET, "wechat.api.maximum-redeliveries", "0");
     }
 
+    /** How many authorizer tokens the relay endpoint has handed out so far (its audit lines). */
+    private static long relayedAuthorizerTokens() {
+        return audit.events().stream().map(LogCapture.Event::message)
+                .filter(line -> line.contains("action=authorizer-token") && line.contains("status=200")).count();
+    }
+
     /** How often production's sandbox (the only WeChat here) answered {@code api}. */
     private static long calls(String api) throws Exception {
         return production.sandboxState().at("/calls/" + api).asLong();
@@ -109,6 +120,22 @@ class TokenRelayTest {
             assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
 
             // The authorizer token: the token service, the direct endpoint and a call on behalf of the account.
+            // Eight concurrent first requests ask the relay once (single-flight), then the token is kept in memory.
+            long asked = relayedAuthorizerTokens();
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<String>> tokens = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    tokens.add(callers.submit(
+                            () -> relay.bean("authorizerTokens", AuthorizerTokens.class).accessToken(ACCOUNT)));
+                }
+                for (Future<String> each : tokens) {
+                    assertThat(each.get(30, TimeUnit.SECONDS)).isEqualTo(tokens.get(0).get());
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(relayedAuthorizerTokens()).isEqualTo(asked + 1);
             String token = relay.bean("authorizerTokens", AuthorizerTokens.class).accessToken(ACCOUNT);
             assertThat(token).isEqualTo(production.bean("authorizerTokens", AuthorizerTokens.class)
                     .accessToken(ACCOUNT));
