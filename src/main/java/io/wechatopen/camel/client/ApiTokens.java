@@ -4,8 +4,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
 
-import io.wechatopen.camel.token.AuthorizerTokenManager;
-import io.wechatopen.camel.token.ComponentTokenManager;
+import io.wechatopen.camel.token.AuthorizerTokenSource;
+import io.wechatopen.camel.token.ComponentTokenSource;
 
 /**
  * Puts the right token into a WeChat call just before it is sent, and expires it when WeChat refuses it. Called
@@ -36,10 +36,10 @@ public final class ApiTokens {
         AUTHORIZER
     }
 
-    private final ComponentTokenManager components;
-    private final AuthorizerTokenManager authorizers;
+    private final ComponentTokenSource components;
+    private final AuthorizerTokenSource authorizers;
 
-    public ApiTokens(ComponentTokenManager components, AuthorizerTokenManager authorizers) {
+    public ApiTokens(ComponentTokenSource components, AuthorizerTokenSource authorizers) {
         this.components = components;
         this.authorizers = authorizers;
     }

@@ -9,7 +9,7 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.wechatopen.camel.token.AuthorizerTokenManager;
+import io.wechatopen.camel.token.AuthorizerTokenSource;
 
 /**
  * Prepares {@code direct:wechat-api-call}: checks the caller's headers ({@code WeChatAuthorizerAppid},
@@ -20,10 +20,10 @@ import io.wechatopen.camel.token.AuthorizerTokenManager;
  */
 public final class AuthorizerApiCalls {
 
-    private final AuthorizerTokenManager authorizers;
+    private final AuthorizerTokenSource authorizers;
     private final ObjectMapper mapper;
 
-    public AuthorizerApiCalls(AuthorizerTokenManager authorizers, ObjectMapper mapper) {
+    public AuthorizerApiCalls(AuthorizerTokenSource authorizers, ObjectMapper mapper) {
         this.authorizers = authorizers;
         this.mapper = mapper;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.PredicateBuilder;
@@ -52,10 +53,23 @@ public final class AuthorizationRoutes extends RouteBuilder {
     private final AuthorizeSettings settings;
     private final SweepGuard sweep;
     private final SweepGuard reconciliation;
+    private final boolean refreshSweep;
 
     public AuthorizationRoutes(AuthorizationPages pages, AuthorizationEventProcessor events,
             AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, Set<String> componentAppids,
             AuthorizeSettings settings, Clock clock) {
+        this(pages, events, tokens, reconciler, componentAppids, settings, clock, true);
+    }
+
+    /**
+     * @param refreshSweep false in relay mode ({@code wechat.component.token-source = relay}): the owner instance
+     *        refreshes the authorizer tokens, so {@code direct:wechat-authorizer-token-refresh-due} does nothing and
+     *        no sweep runs here
+     */
+    public AuthorizationRoutes(AuthorizationPages pages, AuthorizationEventProcessor events,
+            AuthorizerTokenManager tokens, AuthorizerReconciler reconciler, Set<String> componentAppids,
+            AuthorizeSettings settings, Clock clock, boolean refreshSweep) {
+        this.refreshSweep = refreshSweep;
         this.pages = pages;
         this.events = events;
         this.tokens = tokens;
@@ -111,6 +125,14 @@ public final class AuthorizationRoutes extends RouteBuilder {
                     .bean(events, "processPending").id("save-authorization-events")
                 .end();
 
+        if (!refreshSweep) {
+            from("direct:wechat-authorizer-token-refresh-due").routeId("wechat-authorizer-token-refresh-due")
+                    .routeConfigurationId("wechat-schedule-errors")
+                    .log(LoggingLevel.DEBUG, "io.wechatopen.camel.relay",
+                            "Authorizer tokens come from the token relay: nothing to refresh");
+            configureReconciliation();
+            return;
+        }
         // The schedule fires on one instance, which announces the sweep in the database; every instance (this one
         // too) runs it, and the others join within half a second (wechat-authorizer-sweep-join), so the cluster sweeps
         // together. A sweep still running on an instance when another starts there is skipped, not doubled, and
@@ -185,7 +207,12 @@ public final class AuthorizationRoutes extends RouteBuilder {
                 .routeConfigurationId("wechat-schedule-errors")
                 .throttle(settings.refreshRate()).totalRequestsMode().timePeriodMillis(1000)
                 .bean(tokens, "refreshClaimed").id("save-authorizer-token");
+        configureReconciliation();
+        // @formatter:on
+    }
 
+    private void configureReconciliation() {
+        // @formatter:off
         from("direct:wechat-authorizer-list-reconcile").routeId("wechat-authorizer-list-reconcile")
                 .routeConfigurationId("wechat-schedule-errors")
                 .filter(method(reconciliation, "tryStart"))

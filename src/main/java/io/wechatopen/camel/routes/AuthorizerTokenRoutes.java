@@ -4,7 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.WeChatApiHeaders;
-import io.wechatopen.camel.token.AuthorizerTokenManager;
+import io.wechatopen.camel.token.AuthorizerTokenSource;
 
 /**
  * The token service for other routes:
@@ -23,9 +23,9 @@ public final class AuthorizerTokenRoutes extends RouteBuilder {
     private static final java.util.Set<String> OPTIONS = java.util.Set.of("location_report", "voice_recognize",
             "customer_service");
 
-    private final AuthorizerTokenManager tokens;
+    private final AuthorizerTokenSource tokens;
 
-    public AuthorizerTokenRoutes(AuthorizerTokenManager tokens) {
+    public AuthorizerTokenRoutes(AuthorizerTokenSource tokens) {
         this.tokens = tokens;
     }
 

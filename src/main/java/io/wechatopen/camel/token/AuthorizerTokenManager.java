@@ -63,7 +63,7 @@ import io.wechatopen.camel.token.WeChatMetrics.RefreshOutcome;
  *
  * <p>Thread-safe; never logs or throws token values.
  */
-public final class AuthorizerTokenManager implements AuthorizerTokens {
+public final class AuthorizerTokenManager implements AuthorizerTokenSource {
 
     static final int REFRESH_TOKEN_INVALID = 61023;
     static final int NOT_AUTHORIZED = 61003;
@@ -201,6 +201,7 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
      * serving its cached token of the account at once (before and after the write, so that no read racing with the
      * write caches the refused token), even when the database cannot be written.
      */
+    @Override
     public void reportInvalid(String componentAppid, String authorizerAppid, String token) {
         forget(authorizerAppid);
         try {
@@ -219,6 +220,7 @@ public final class AuthorizerTokenManager implements AuthorizerTokens {
     }
 
     /** The component an account authorized, when it authorized exactly one (or one still current). */
+    @Override
     public String componentOf(String authorizerAppid) {
         List<AuthorizerRecord> rows = store.findByAuthorizer(authorizerAppid).stream()
                 .filter(r -> componentAppids.contains(r.componentAppid())).toList();

@@ -48,7 +48,7 @@ import io.wechatopen.camel.store.TicketStore;
  *
  * <p>Thread-safe. Never logs or throws token, ticket or secret values.
  */
-public final class ComponentTokenManager {
+public final class ComponentTokenManager implements ComponentTokenSource {
 
     /** What {@link #ensureFresh(String, boolean)} did. */
     public enum Outcome {
@@ -117,6 +117,7 @@ public final class ComponentTokenManager {
      * @throws WeChatApiException when WeChat refuses and no unexpired token is held
      * @throws StoreException when the database cannot be read and this instance has cached no unexpired token
      */
+    @Override
     public String accessToken(String componentAppid) {
         String cached = cache.fresh(componentAppid, TOKEN);
         if (cached != null) {
@@ -193,6 +194,7 @@ public final class ComponentTokenManager {
      * already replaced is left alone. A store that cannot be written is logged; this instance still stops handing the
      * token out.
      */
+    @Override
     public void reportInvalid(String componentAppid, String token) {
         // Kept locally too: covers the moment before the write, and a write that fails.
         invalidTokens.put(componentAppid, token);

@@ -8,10 +8,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * One reentrant lock per key, held in memory only while some thread holds or waits for it: memory follows the
  * refreshes in progress, not the number of accounts ever refreshed. Thread-safe.
  */
-final class KeyedLocks {
+public final class KeyedLocks {
 
     /** A held lock; {@link #close()} unlocks it (once). */
-    interface Held extends AutoCloseable {
+    public interface Held extends AutoCloseable {
         @Override
         void close();
     }
@@ -25,7 +25,7 @@ final class KeyedLocks {
     private final Map<String, Entry> locks = new ConcurrentHashMap<>();
 
     /** Waits for the key's lock. */
-    Held lock(String key) {
+    public Held lock(String key) {
         Entry entry = enter(key);
         try {
             entry.lock.lock();
@@ -37,7 +37,7 @@ final class KeyedLocks {
     }
 
     /** @return the key's lock when free now, or null when another thread holds it (nothing is held then) */
-    Held tryLock(String key) {
+    public Held tryLock(String key) {
         Entry entry = enter(key);
         if (entry.lock.tryLock()) {
             return () -> release(key, entry);

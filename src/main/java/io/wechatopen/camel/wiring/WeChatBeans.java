@@ -30,6 +30,7 @@ import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.admin.AdminEvents;
 import io.wechatopen.camel.admin.AdminStatus;
 import io.wechatopen.camel.admin.WeChatOperations;
+import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
@@ -39,6 +40,7 @@ import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.RelaySettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
@@ -49,6 +51,7 @@ import io.wechatopen.camel.health.FailedEventsHealthCheck;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
 import io.wechatopen.camel.health.MicrometerWeChatMetrics;
+import io.wechatopen.camel.health.RelayedComponentTokenHealthCheck;
 import io.wechatopen.camel.health.StoreHealthCheck;
 import io.wechatopen.camel.health.TicketHealthCheck;
 import io.wechatopen.camel.health.WeChatStoreGauges;
@@ -62,6 +65,12 @@ import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.release.ReleaseTestFollowUp;
 import io.wechatopen.camel.release.ReleaseTestResponder;
 import io.wechatopen.camel.routes.AccountMessageAnswerRoutes;
+import io.wechatopen.camel.relay.NoStoreHeaderFilter;
+import io.wechatopen.camel.relay.RelayedAuthorizerTokens;
+import io.wechatopen.camel.relay.RelayedComponentTokens;
+import io.wechatopen.camel.relay.TokenApisRefused;
+import io.wechatopen.camel.relay.TokenRelayClient;
+import io.wechatopen.camel.relay.TokenRelayEndpoint;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -72,6 +81,8 @@ import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.PassiveReplyRouteConfiguration;
+import io.wechatopen.camel.routes.RelayedTokenUpkeepRoutes;
+import io.wechatopen.camel.routes.TokenRelayRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
@@ -95,8 +106,10 @@ import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizationExchanger;
 import io.wechatopen.camel.token.AuthorizerReconciler;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
+import io.wechatopen.camel.token.AuthorizerTokenSource;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
+import io.wechatopen.camel.token.ComponentTokenSource;
 import io.wechatopen.camel.token.WeChatMetrics;
 import io.wechatopen.camel.web.AuthorizationPages;
 
@@ -128,6 +141,8 @@ public final class WeChatBeans extends ServiceSupport {
     private final ComponentHealth health;
     private final ComponentTokenManager componentTokenManager;
     private final AuthorizerTokenManager authorizerTokenManager;
+    /** The token service handed out: the manager, or the relayed tokens in relay mode (issue 10 item 8). */
+    private final AuthorizerTokenSource authorizerTokens;
     private final AuthorizerReconciler reconciler;
     private final ApiBackoff apiBackoff;
     private final PrometheusMeterRegistry meterRegistry;
@@ -169,7 +184,12 @@ public final class WeChatBeans extends ServiceSupport {
 
         ApiBackoff backoff = new ApiBackoff(new JdbcApiBackoffStore(dataSource, clock), clock);
         this.apiBackoff = backoff;
-        CamelComponentApiClient api = new CamelComponentApiClient(camelContext.createProducerTemplate(), backoff);
+        // Issue 10 item 8, one token owner per platform: in relay mode the token APIs are never called.
+        RelaySettings relaySettings = RelaySettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        CamelComponentApiClient camelApi = new CamelComponentApiClient(camelContext.createProducerTemplate(),
+                backoff);
+        ComponentApiClient api = relaySettings.relayed() ? new TokenApisRefused(camelApi) : camelApi;
         NodeHeartbeat heartbeat = new NodeHeartbeat(new JdbcNodeStore(dataSource), settings.cluster().nodeId(),
                 !vendor.clustered(), clock);
         NoticeRelay relay = new NoticeRelay(noticeStore, camelContext.createProducerTemplate(),
@@ -184,7 +204,19 @@ public final class WeChatBeans extends ServiceSupport {
         this.reconciler = new AuthorizerReconciler(api, authorizerStore, exchanger, clock);
         AuthorizationEventProcessor events = new AuthorizationEventProcessor(pushStore, authorizerStore, exchanger,
                 settings.cluster(), clock);
-        ApiTokens apiTokens = new ApiTokens(componentTokenManager, authorizerTokenManager);
+        // Issue 10 item 8: where the tokens handed out come from (wechat.component.token-source).
+        ComponentTokenSource componentTokens = componentTokenManager;
+        AuthorizerTokenSource authorizerTokenSource = authorizerTokenManager;
+        if (relaySettings.relayed()) {
+            TokenRelayClient relayClient = new TokenRelayClient(relaySettings, mapper);
+            componentTokens = new RelayedComponentTokens(componentAppids, relayClient, clock);
+            authorizerTokenSource = new RelayedAuthorizerTokens(componentAppids, relayClient, clock);
+            LOG.info("wechat.component.token-source = relay: component and authorizer tokens come from the token"
+                    + " relay {}; this instance never calls api_component_token or api_authorizer_token",
+                    relayClient.baseUrl());
+        }
+        this.authorizerTokens = authorizerTokenSource;
+        ApiTokens apiTokens = new ApiTokens(componentTokens, authorizerTokenSource);
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
@@ -194,7 +226,8 @@ public final class WeChatBeans extends ServiceSupport {
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
-                new ComponentTokenHealthCheck(componentTokenManager, health, clock),
+                relaySettings.relayed() ? new RelayedComponentTokenHealthCheck(componentAppids, componentTokens)
+                        : new ComponentTokenHealthCheck(componentTokenManager, health, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
                 new FailedEventsHealthCheck(componentAppids, pushStore));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);
@@ -215,20 +248,24 @@ public final class WeChatBeans extends ServiceSupport {
                 camelContext);
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
                 new WeChatApiRoutes(settings.api(), new WeChatApiResponses(mapper, metrics), apiTokens,
-                        new AuthorizerApiCalls(authorizerTokenManager, mapper)),
+                        new AuthorizerApiCalls(authorizerTokenSource, mapper)),
                 new ComponentEventRoutes(new ComponentPushIntake(cryptoByAppid, pushWriter, settings.callback(),
                         clock, metrics)),
                 new AccountMessageRoutes(new AccountMessageIntake(List.copyOf(cryptoByAppid.values()),
                         settings.callback(), clock), new AccountMessageOutbox(noticeStore, clock)),
-                new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
+                relaySettings.relayed() ? new RelayedTokenUpkeepRoutes()
+                        : new ComponentTokenRoutes(componentTokenManager, new ComponentTokenWakeups()),
                 new AuthorizationRoutes(pages, events, authorizerTokenManager, reconciler, componentAppids,
-                        settings.authorize(), clock),
-                new AuthorizerTokenRoutes(authorizerTokenManager), new AdminRoutes(adminStatus,
+                        settings.authorize(), clock, !relaySettings.relayed()),
+                new AuthorizerTokenRoutes(authorizerTokenSource), new AdminRoutes(adminStatus,
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
                 new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat),
-                new PassiveReplyRouteConfiguration(), answerRoutes);
+                new PassiveReplyRouteConfiguration(), answerRoutes,
+                // Issue 10 item 8: the token relay endpoint (answers 404 unless wechat.relay.enabled).
+                new TokenRelayRoutes(new TokenRelayEndpoint(relaySettings, componentTokenManager,
+                        authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)));
     }
 
     /**
@@ -330,13 +367,15 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("componentHealth", health);
         registry.bind("componentTokenManager", componentTokenManager);
         registry.bind("authorizerTokenManager", authorizerTokenManager);
-        registry.bind("authorizerTokens", authorizerTokenManager);
+        registry.bind("authorizerTokens", authorizerTokens);
         registry.bind("authorizerReconciler", reconciler);
         registry.bind("wechatApiBackoff", apiBackoff);
         registry.bind("wechatMetrics", metrics);
         registry.bind("wechatOperations", operations);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
+        // Issue 10 item 8: the relay's answers keep their Cache-Control: no-store.
+        registry.bind(NoStoreHeaderFilter.BEAN_NAME, new NoStoreHeaderFilter());
     }
 
     /** The Java routes and route configurations the YAML routes call into. */
@@ -364,7 +403,7 @@ public final class WeChatBeans extends ServiceSupport {
 
     /** The tokens of the authorized accounts, for other routes and bundles. */
     public AuthorizerTokens authorizerTokens() {
-        return authorizerTokenManager;
+        return authorizerTokens;
     }
 
     /** Where intake, API calls and refreshes report what they do ({@code GET /admin/metrics}). */
