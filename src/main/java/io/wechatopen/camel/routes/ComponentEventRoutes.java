@@ -1,6 +1,9 @@
 package io.wechatopen.camel.routes;
 
+import java.util.Map;
+
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.wechatopen.camel.intake.ComponentPushIntake;
@@ -30,6 +33,7 @@ public final class ComponentEventRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        ProducerTemplate sender = getCamelContext().createProducerTemplate();
         // @formatter:off
         from("direct:wechat-component-event-accept").routeId("wechat-component-event-accept")
                 // Errors go back to the calling HTTP route, whose wechat-callback-errors answers with the status.
@@ -39,7 +43,8 @@ public final class ComponentEventRoutes extends RouteBuilder {
         from("direct:wechat-authorization-event-wake").routeId("wechat-authorization-event-wake")
                 .errorHandler(noErrorHandler())
                 .doTry()
-                    .to(WAKE_QUEUE + "&discardWhenFull=true&waitForTaskToComplete=Never")
+                    // A new exchange, not the push's: see SedaWakeups.
+                    .process(e -> SedaWakeups.send(sender, WAKE_QUEUE + "&discardWhenFull=true", Map.of()))
                 .doCatch(Exception.class)
                     .log(LoggingLevel.WARN, "io.wechatopen.camel.callback",
                             "Could not wake the authorization push processing (the quartz schedule will run it): "

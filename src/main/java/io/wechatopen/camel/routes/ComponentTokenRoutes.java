@@ -1,6 +1,9 @@
 package io.wechatopen.camel.routes;
 
+import java.util.Map;
+
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -32,6 +35,7 @@ public final class ComponentTokenRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        ProducerTemplate sender = getCamelContext().createProducerTemplate();
         // @formatter:off
         from("direct:wechat-component-token-refresh-all").routeId("wechat-component-token-refresh-all")
                 .routeConfigurationId("wechat-schedule-errors")
@@ -47,8 +51,10 @@ public final class ComponentTokenRoutes extends RouteBuilder {
                     // Only a newer ticket can change what the upkeep does; the request is evaluated only then.
                     .filter(PredicateBuilder.and(simple("${header.WeChatPushOutcome} == 'TICKET_STORED'"),
                             method(wakeups, "request(${header.WeChatComponentAppid}, true)")))
-                        // Belt and braces: a full queue drops the wake-up instead of failing the push's answer.
-                        .to("seda:wechat-component-token-ensure?waitForTaskToComplete=Never&discardWhenFull=true")
+                        // Belt and braces: a full queue drops the wake-up instead of failing the push's answer. A new
+                        // exchange, not the push's: see SedaWakeups.
+                        .process(e -> SedaWakeups.send(sender, "seda:wechat-component-token-ensure?discardWhenFull=true",
+                                Map.of("WeChatComponentAppid", e.getMessage().getHeader("WeChatComponentAppid"))))
                     .endDoTry()
                 .doCatch(Exception.class)
                     .log(LoggingLevel.WARN, "io.wechatopen.camel.callback",
