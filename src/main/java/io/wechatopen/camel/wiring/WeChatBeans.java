@@ -153,9 +153,10 @@ public final class WeChatBeans extends ServiceSupport {
         this.crypto = cryptoByAppid.get(component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
-        this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
+        // Issue 10 (component events): pushes the bundle does not act on go to the outbox with their event row.
         this.noticeStore = new JdbcNoticeStore(dataSource, clock, settings.cluster().nodeId(),
-                settings.cluster().leaseDuration());
+                settings.cluster().leaseDuration(), sealer);
+        this.pushStore = new JdbcPushStore(dataSource, sealer, clock, noticeStore);
         this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
