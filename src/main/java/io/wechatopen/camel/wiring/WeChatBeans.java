@@ -28,16 +28,19 @@ import io.wechatopen.camel.AuthorizerTokens;
 import io.wechatopen.camel.admin.AdminBackoffReset;
 import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.admin.AdminEvents;
+import io.wechatopen.camel.admin.AdminQuota;
 import io.wechatopen.camel.admin.AdminStatus;
 import io.wechatopen.camel.admin.WeChatOperations;
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
+import io.wechatopen.camel.client.CamelQuotaApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.QuotaSettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
@@ -48,6 +51,7 @@ import io.wechatopen.camel.health.FailedEventsHealthCheck;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
 import io.wechatopen.camel.health.MicrometerWeChatMetrics;
+import io.wechatopen.camel.health.QuotaHealthCheck;
 import io.wechatopen.camel.health.StoreHealthCheck;
 import io.wechatopen.camel.health.TicketHealthCheck;
 import io.wechatopen.camel.health.WeChatStoreGauges;
@@ -57,6 +61,8 @@ import io.wechatopen.camel.intake.ComponentTokenWakeups;
 import io.wechatopen.camel.intake.PushWriter;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
+import io.wechatopen.camel.quota.ComponentQuota;
+import io.wechatopen.camel.quota.QuotaClearance;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
 import io.wechatopen.camel.routes.AdminEventRoutes;
 import io.wechatopen.camel.routes.AdminRoutes;
@@ -66,6 +72,7 @@ import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
+import io.wechatopen.camel.routes.QuotaRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
 import io.wechatopen.camel.routes.WeChatRouteConfigurations;
 import io.wechatopen.camel.sandbox.SandboxRoutes;
@@ -81,6 +88,7 @@ import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcNodeStore;
 import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
+import io.wechatopen.camel.store.JdbcQuotaStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.StoreMigrations;
@@ -128,6 +136,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final MicrometerWeChatMetrics metrics;
     private final PushWriter pushWriter;
     private final WeChatOperations operations;
+    private final QuotaClearance quotaClearance;
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
@@ -183,15 +192,26 @@ public final class WeChatBeans extends ServiceSupport {
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
+        // Issue 10 (quota tools): getApiQuota read on a schedule, clear_quota/v2 only as an operator's action.
+        QuotaSettings quotaSettings = QuotaSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        JdbcQuotaStore quotaStore = new JdbcQuotaStore(dataSource);
+        CamelQuotaApiClient quotaApi = new CamelQuotaApiClient(camelContext.createProducerTemplate(), mapper);
+        ComponentQuota componentQuota = new ComponentQuota(componentAppids, quotaSettings.watchedApis(), quotaApi,
+                quotaStore, clock);
+        this.quotaClearance = new QuotaClearance(settings.components(), quotaApi, quotaStore, backoff, clock);
+        AdminQuota adminQuota = new AdminQuota(adminBearer, component.appid(), componentQuota, quotaClearance, mapper);
         AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
-                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat);
+                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat,
+                List.of(new AdminStatus.ComponentSection("quota", adminQuota::quotaSection)));
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
                 new ComponentTokenHealthCheck(componentTokenManager, health, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
-                new FailedEventsHealthCheck(componentAppids, pushStore));
+                new FailedEventsHealthCheck(componentAppids, pushStore),
+                new QuotaHealthCheck(componentAppids, componentQuota));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminEvents adminEvents = new AdminEvents(adminBearer, componentAppids, pushStore, clock, mapper);
@@ -214,7 +234,8 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat),
+                new QuotaRoutes(componentQuota, adminQuota));
     }
 
     /**
@@ -321,6 +342,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("wechatApiBackoff", apiBackoff);
         registry.bind("wechatMetrics", metrics);
         registry.bind("wechatOperations", operations);
+        registry.bind("quotaClearance", quotaClearance);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
     }
