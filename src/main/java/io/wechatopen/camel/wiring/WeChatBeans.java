@@ -216,7 +216,7 @@ public final class WeChatBeans extends ServiceSupport {
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminEvents adminEvents = new AdminEvents(adminBearer, componentAppids, pushStore, clock, mapper);
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
-                adminEvents, authorizerStore, authorizerTokenManager);
+                adminEvents, authorizerStore, authorizerTokenManager, quotaClearance);
 
         this.pushWriter = new PushWriter(pushStore, PushWriter.writersFor(settings.store().maximumPoolSize()),
                 camelContext);

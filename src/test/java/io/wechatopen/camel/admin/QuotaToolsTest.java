@@ -1,6 +1,7 @@
 package io.wechatopen.camel.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.wechatopen.camel.quota.QuotaResetRefusedException;
 import io.wechatopen.camel.support.LogCapture;
 import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
@@ -205,6 +208,11 @@ class QuotaToolsTest {
             assertThat(clear(bundle, "", RunningBundle.ADMIN_TOKEN).statusCode()).isEqualTo(429);
             assertThat(sandboxCalls(bundle, "clear_quota_v2")).isEqualTo(calls);
             assertThat(bundle.status().at("/components/0/quota/resets/resets_left").asInt()).isZero();
+            // The operator's other way in (Karaf's wechat:quota-clear) meets the same budget.
+            WeChatOperations operations = bundle.bean("wechatOperations", WeChatOperations.class);
+            assertThatThrownBy(() -> operations.clearQuota(Optional.empty(), Optional.empty()))
+                    .isInstanceOf(QuotaResetRefusedException.class).hasMessageContaining("spent");
+            assertThat(sandboxCalls(bundle, "clear_quota_v2")).isEqualTo(calls);
         }
     }
 
