@@ -101,6 +101,9 @@ class ComponentEventRoutingTest {
                 .whenAnyDoneMatches(e -> "notify_third_fasteregister".equals(e.getMessage().getHeader("WeChatInfoType"))
                         && "wxfaste000000001".equals(e.getMessage().getHeader("WeChatAuthorizerAppid"))
                         && "0".equals(fields(e).get("status"))
+                        // the form the README shows for YAML routes
+                        && "fasteregister-auth-code-7".equals(e.getContext().resolveLanguage("simple")
+                                .createExpression("${header.WeChatPushFields[auth_code]}").evaluate(e, String.class))
                         && "fasteregister-auth-code-7".equals(fields(e).get("auth_code"))
                         && fields(e).containsKey("info")
                         && e.getMessage().getBody(String.class).contains("<name><![CDATA[Sandbox Company]]></name>"))
