@@ -1,5 +1,6 @@
 package io.wechatopen.camel.admin;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class AdminQuota {
     public Map<String, Object> quotaSection(String componentAppid) {
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("resets", budget(clearance.budget(componentAppid, null)));
-        List<Map<String, Object>> apis = new java.util.ArrayList<>();
+        List<Map<String, Object>> apis = new ArrayList<>();
         for (QuotaReading reading : quota.readings(componentAppid)) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("cgi_path", reading.cgiPath());

@@ -2,6 +2,7 @@ package io.wechatopen.camel.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -69,7 +70,7 @@ public final class CamelQuotaApiClient implements QuotaApiClient {
                 ApiTokens.COMPONENT_APPID, componentAppid, String.class));
     }
 
-    private static <T> T call(String api, java.util.function.Supplier<T> call) {
+    private static <T> T call(String api, Supplier<T> call) {
         try {
             return call.get();
         } catch (CamelExecutionException e) {

@@ -14,6 +14,7 @@ import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.api.dto.ApiQuotaResponse;
 import io.wechatopen.camel.model.QuotaReading;
 import io.wechatopen.camel.store.QuotaStore;
+import io.wechatopen.camel.store.StoreException;
 
 /**
  * WeChat's {@code getApiQuota} for the platforms of this deployment: on demand ({@link #quota}), and for the watched
@@ -87,7 +88,7 @@ public final class ComponentQuota {
                 } catch (WeChatApiException e) {
                     LOG.warn("getApiQuota of {} for {} failed: errcode {}", cgiPath, componentAppid, e.getErrcode());
                     store.saveFailedReading(componentAppid, cgiPath, e.getErrcode(), e.getMessage(), clock.instant());
-                } catch (io.wechatopen.camel.store.StoreException e) {
+                } catch (StoreException e) {
                     throw e;
                 } catch (RuntimeException e) {
                     LOG.warn("getApiQuota of {} for {} failed: {}", cgiPath, componentAppid,

@@ -3,6 +3,7 @@ package io.wechatopen.camel.sandbox;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,7 +172,7 @@ public final class SandboxQuotaHandler {
     }
 
     private static List<String> allNames() {
-        List<String> names = new java.util.ArrayList<>(COMPONENT_APIS.values());
+        List<String> names = new ArrayList<>(COMPONENT_APIS.values());
         names.addAll(ACCOUNT_APIS.values());
         names.add(SandboxFaults.QUOTA_GET);
         return names;

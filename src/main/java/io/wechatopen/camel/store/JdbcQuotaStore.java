@@ -1,7 +1,9 @@
 package io.wechatopen.camel.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -120,8 +122,8 @@ public final class JdbcQuotaStore implements QuotaStore {
                     s.setLong(5, remain);
                     s.setLong(6, at.toEpochMilli());
                     s.setLong(7, at.toEpochMilli());
-                    s.setNull(8, java.sql.Types.INTEGER);
-                    s.setNull(9, java.sql.Types.VARCHAR);
+                    s.setNull(8, Types.INTEGER);
+                    s.setNull(9, Types.VARCHAR);
                 }));
     }
 
@@ -142,10 +144,10 @@ public final class JdbcQuotaStore implements QuotaStore {
                 }, INSERT_READING, s -> {
                     s.setString(1, componentAppid);
                     s.setString(2, cgiPath);
-                    s.setNull(3, java.sql.Types.BIGINT);
-                    s.setNull(4, java.sql.Types.BIGINT);
-                    s.setNull(5, java.sql.Types.BIGINT);
-                    s.setNull(6, java.sql.Types.BIGINT);
+                    s.setNull(3, Types.BIGINT);
+                    s.setNull(4, Types.BIGINT);
+                    s.setNull(5, Types.BIGINT);
+                    s.setNull(6, Types.BIGINT);
                     s.setLong(7, at.toEpochMilli());
                     s.setInt(8, errcode);
                     JdbcSupport.setNullableString(s, 9, text);
@@ -159,7 +161,7 @@ public final class JdbcQuotaStore implements QuotaStore {
                         JdbcQuotaStore::reading));
     }
 
-    private static void bindKey(java.sql.PreparedStatement s, int first, String componentAppid, String targetAppid,
+    private static void bindKey(PreparedStatement s, int first, String componentAppid, String targetAppid,
             String month) throws SQLException {
         s.setString(first, componentAppid);
         s.setString(first + 1, targetAppid);
