@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -53,10 +54,29 @@ public final class AdminStatus {
     private final ObjectMapper mapper;
     private final NoticeStore notices;
     private final NodeHeartbeat nodes;
+    private final List<ComponentSection> sections;
+
+    /**
+     * A further block of each component's status, added by a feature of its own (e.g. {@code quota}, issue 10).
+     *
+     * @param name the block's key in the component's JSON
+     * @param view the block of a component appid (read from the database; never a secret)
+     */
+    public record ComponentSection(String name, Function<String, Object> view) {
+    }
 
     public AdminStatus(AdminBearer bearer, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
             AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy,
             Clock clock, ObjectMapper mapper, NoticeStore notices, NodeHeartbeat nodes) {
+        this(bearer, tokens, tickets, pushes, authorizers, reconciler, health, policy, clock, mapper, notices, nodes,
+                List.of());
+    }
+
+    /** As the other constructor, with further blocks per component ({@link ComponentSection}). */
+    public AdminStatus(AdminBearer bearer, ComponentTokenManager tokens, TicketStore tickets, PushStore pushes,
+            AuthorizerStore authorizers, AuthorizerReconciler reconciler, ComponentHealth health, TokenPolicy policy,
+            Clock clock, ObjectMapper mapper, NoticeStore notices, NodeHeartbeat nodes,
+            List<ComponentSection> sections) {
         this.bearer = bearer;
         this.tokens = tokens;
         this.tickets = tickets;
@@ -69,6 +89,7 @@ public final class AdminStatus {
         this.mapper = mapper;
         this.notices = notices;
         this.nodes = nodes;
+        this.sections = List.copyOf(sections);
     }
 
     @Handler
@@ -146,6 +167,9 @@ public final class AdminStatus {
         });
         health.lastSuccess(appid).ifPresent(o -> component.put("last_success", observation(o)));
         health.lastFailure(appid).ifPresent(o -> component.put("last_error", observation(o)));
+        for (ComponentSection section : sections) {
+            component.put(section.name(), section.view().apply(appid));
+        }
         return component;
     }
 

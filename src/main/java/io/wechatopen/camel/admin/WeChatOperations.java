@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import io.wechatopen.camel.config.HttpSettings;
 import io.wechatopen.camel.model.AuthorizerRecord;
 import io.wechatopen.camel.model.AuthorizerStatus;
+import io.wechatopen.camel.quota.QuotaClearance;
 import io.wechatopen.camel.store.AuthorizerStore;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 
@@ -41,18 +42,45 @@ public final class WeChatOperations {
     private final AdminEvents events;
     private final AuthorizerStore authorizers;
     private final AuthorizerTokenManager tokens;
+    private final QuotaClearance quotaClearance;
 
     /**
      * @param componentAppids the platforms of this deployment, the default one first
      */
     public WeChatOperations(List<String> componentAppids, HttpSettings http, AdminStatus status, AdminEvents events,
             AuthorizerStore authorizers, AuthorizerTokenManager tokens) {
+        this(componentAppids, http, status, events, authorizers, tokens, null);
+    }
+
+    /**
+     * @param componentAppids the platforms of this deployment, the default one first
+     * @param quotaClearance clear_quota/v2 for {@link #clearQuota}, or null when not offered
+     */
+    public WeChatOperations(List<String> componentAppids, HttpSettings http, AdminStatus status, AdminEvents events,
+            AuthorizerStore authorizers, AuthorizerTokenManager tokens, QuotaClearance quotaClearance) {
         this.componentAppids = List.copyOf(componentAppids);
         this.http = http;
         this.status = status;
         this.events = events;
         this.authorizers = authorizers;
         this.tokens = tokens;
+        this.quotaClearance = quotaClearance;
+    }
+
+    /**
+     * As {@code POST /admin/quota/clear}: clear_quota/v2 of the platform's quotas, or of an account's (issue 10).
+     *
+     * @param authorizerAppid the account, or empty for the platform's own quotas
+     * @param component the platform, or empty for the default one
+     * @return this month's resets after the reset
+     * @throws io.wechatopen.camel.quota.QuotaResetRefusedException when this month's 10 resets are spent
+     * @throws IllegalStateException when the quota tools are not wired
+     */
+    public QuotaClearance.Budget clearQuota(Optional<String> authorizerAppid, Optional<String> component) {
+        if (quotaClearance == null) {
+            throw new IllegalStateException("clear_quota/v2 is not available in this deployment");
+        }
+        return quotaClearance.clear(component.orElse(componentAppids.get(0)), authorizerAppid.orElse(null));
     }
 
     /** As {@code GET /admin/status}: ticket age, token expiry, accounts by status, last upkeep results. */

@@ -33,7 +33,12 @@ public final class ApiTokens {
         /** {@code component_access_token=}: the other component APIs. */
         COMPONENT,
         /** {@code access_token=} of an authorizer: APIs called on behalf of an account. */
-        AUTHORIZER
+        AUTHORIZER,
+        /**
+         * The component token under the name {@code access_token=}: the APIs every account type calls with its own
+         * token (getApiQuota, issue 10).
+         */
+        COMPONENT_AS_ACCESS_TOKEN
     }
 
     private final ComponentTokenSource components;
@@ -52,7 +57,8 @@ public final class ApiTokens {
         String extra = message.getHeader(QUERY, String.class);
         String token = switch (kind) {
             case NONE -> null;
-            case COMPONENT -> components.accessToken(message.getHeader(COMPONENT_APPID, String.class));
+            case COMPONENT, COMPONENT_AS_ACCESS_TOKEN -> components
+                    .accessToken(message.getHeader(COMPONENT_APPID, String.class));
             case AUTHORIZER -> authorizers.accessToken(message.getHeader(COMPONENT_APPID, String.class),
                     message.getHeader(AUTHORIZER_APPID, String.class));
         };
@@ -79,7 +85,7 @@ public final class ApiTokens {
             return;
         }
         Kind kind = Kind.valueOf(message.getHeader(KIND, Kind.NONE.name(), String.class));
-        if (kind == Kind.COMPONENT) {
+        if (kind == Kind.COMPONENT || kind == Kind.COMPONENT_AS_ACCESS_TOKEN) {
             components.reportInvalid(message.getHeader(COMPONENT_APPID, String.class), token);
         } else if (kind == Kind.AUTHORIZER) {
             authorizers.reportInvalid(message.getHeader(COMPONENT_APPID, String.class),

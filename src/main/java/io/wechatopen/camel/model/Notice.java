@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param noticeId stable and unique (a UUID): integrators de-duplicate on it, since delivery is at least once
  * @param componentAppid the component
- * @param authorizerAppid the account
- * @param kind where it goes: {@link #AUTHORIZATION} or {@link #ACCOUNT_MESSAGE}
+ * @param authorizerAppid the account; empty for a component event that names none
+ * @param kind where it goes: {@link #AUTHORIZATION}, {@link #ACCOUNT_MESSAGE} or {@link #COMPONENT_EVENT}
  * @param changeKind what happened, e.g. {@code unauthorized}, or the message type of an account message
  * @param headers the Camel headers it is sent with ({@code WeChatNoticeId} included)
  * @param body the message body: a JSON notice, or the decrypted XML of an account message
@@ -24,6 +24,12 @@ public record Notice(String noticeId, String componentAppid, String authorizerAp
     public static final String AUTHORIZATION = "authorization";
     /** Notices to {@code seda:wechat-account-message-received}. */
     public static final String ACCOUNT_MESSAGE = "account-message";
+    /** Pushes to the 授权事件接收URL the bundle does not act on, to {@code seda:wechat-component-event-received}. */
+    public static final String COMPONENT_EVENT = "component-event";
+    /** The header with the InfoType of a component event. */
+    public static final String INFO_TYPE = "WeChatInfoType";
+    /** The header with every top-level field of a component event's push (a {@code Map<String, String>}). */
+    public static final String PUSH_FIELDS = "WeChatPushFields";
     /** The header with the notice id. */
     public static final String NOTICE_ID = "WeChatNoticeId";
     /** The header with the component appid. */

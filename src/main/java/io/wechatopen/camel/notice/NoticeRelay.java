@@ -14,6 +14,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.wechatopen.camel.crypto.SafeXml;
 import io.wechatopen.camel.model.Notice;
 import io.wechatopen.camel.store.NoticeStore;
 
@@ -33,6 +34,11 @@ import io.wechatopen.camel.store.NoticeStore;
  * {@code WeChatAuthorizationChange};</li>
  * <li>account messages go to {@value #ACCOUNT_MESSAGE_ENDPOINT}: the decrypted XML and the headers the intake set,
  * plus {@code WeChatNoticeId}.</li>
+ * <li>component events (pushes to the 授权事件接收URL the bundle does not act on) go to
+ * {@value #COMPONENT_EVENT_ENDPOINT}: the decrypted XML and the headers {@code WeChatNoticeId} (the event row's
+ * id), {@code WeChatComponentAppid}, {@code WeChatInfoType}, {@code WeChatAuthorizerAppid} when the push names an
+ * account, and {@code WeChatPushFields}: every top-level element of the push by name, unknown ones included (the
+ * text of nested elements, such as {@code <info>}, stays in the XML only).</li>
  * </ul>
  * Thread-safe; one delivery run at a time per instance.
  */
@@ -40,6 +46,7 @@ public final class NoticeRelay {
 
     public static final String AUTHORIZATION_ENDPOINT = "seda:wechat-authorization-changed";
     public static final String ACCOUNT_MESSAGE_ENDPOINT = "seda:wechat-account-message-received";
+    public static final String COMPONENT_EVENT_ENDPOINT = "seda:wechat-component-event-received";
     /** Where a commit on this instance wakes the relay (a queue of one: a pending wake-up covers later ones). */
     public static final String WAKE_ENDPOINT = "seda:wechat-notice-relay-wake?size=1";
     /** How long delivered notices are kept. */
@@ -124,6 +131,10 @@ public final class NoticeRelay {
             exchange.getMessage().setHeaders(new HashMap<>(notice.headers()));
             exchange.getMessage().setHeader(Notice.NOTICE_ID, notice.noticeId());
             exchange.getMessage().setBody(notice.body());
+            if (Notice.COMPONENT_EVENT.equals(notice.kind())) {
+                // Stored only after SafeXml parsed it at intake, so it parses again.
+                exchange.getMessage().setHeader(Notice.PUSH_FIELDS, SafeXml.parseFlat(notice.body()));
+            }
         });
         Exception failure = result.getException();
         if (failure == null) {
@@ -142,7 +153,11 @@ public final class NoticeRelay {
     }
 
     private String endpoint(Notice notice) {
-        String base = Notice.ACCOUNT_MESSAGE.equals(notice.kind()) ? ACCOUNT_MESSAGE_ENDPOINT : AUTHORIZATION_ENDPOINT;
+        String base = switch (notice.kind()) {
+            case Notice.ACCOUNT_MESSAGE -> ACCOUNT_MESSAGE_ENDPOINT;
+            case Notice.COMPONENT_EVENT -> COMPONENT_EVENT_ENDPOINT;
+            default -> AUTHORIZATION_ENDPOINT;
+        };
         return base + "?waitForTaskToComplete=Always&failIfNoConsumers=true&timeout=" + lease.toMillis();
     }
 

@@ -31,6 +31,12 @@ public final class SandboxErrors {
     public static final int INVALID_OPTION_NAME = 61012;
     public static final int INVALID_OPTION_VALUE = 61013;
     public static final int REFRESH_TOKEN_INVALID = 61023;
+    // Quota APIs (issue 10).
+    public static final int COMPONENT_APPID_MISSING = 41018;
+    public static final int CLEAR_QUOTA_LIMIT = 48006;
+    public static final int INVALID_CGI_PATH = 76003;
+    public static final int CGI_PATH_NOT_FOUND = 76021;
+    public static final int CGI_PATH_NO_PERMISSION = 76022;
 
     private static final Map<Integer, String> MESSAGES = messages();
 
@@ -70,6 +76,11 @@ public final class SandboxErrors {
         m.put(61024, "must use api(api_component_token) to get token for component acct");
         m.put(61025, "read-only option");
         m.put(61028, "component is unpublished");
+        // Quota APIs (issue 10); the English text of 76003 is not documented.
+        m.put(COMPONENT_APPID_MISSING, "missing component_appid");
+        m.put(INVALID_CGI_PATH, "invalid cgi_path");
+        m.put(CGI_PATH_NOT_FOUND, "cgi_path not found, please check");
+        m.put(CGI_PATH_NO_PERMISSION, "could not use this cgi_path,no permission");
         return Map.copyOf(m);
     }
 

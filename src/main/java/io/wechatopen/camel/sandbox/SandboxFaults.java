@@ -45,6 +45,10 @@ public final class SandboxFaults {
     /** {@code POST /cgi-bin/message/custom/send} (authorizer token): a customer-service message. */
     public static final String SEND = "send";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
+    /** {@code /cgi-bin/openapi/quota/get} (getApiQuota). */
+    public static final String QUOTA_GET = "quota_get";
+    /** {@code /cgi-bin/component/clear_quota/v2}. */
+    public static final String CLEAR_QUOTA_V2 = "clear_quota_v2";
     public static final String TICKET_PUSH = "ticket_push";
     /** An {@code authorized}, {@code updateauthorized} or {@code unauthorized} push to the 授权事件接收URL. */
     public static final String AUTHORIZATION_PUSH = "authorization_push";
@@ -53,7 +57,7 @@ public final class SandboxFaults {
     public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, API_CREATE_PREAUTHCODE,
             API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
             API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
-            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH);
+            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH, QUOTA_GET, CLEAR_QUOTA_V2);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
     public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 

@@ -43,6 +43,8 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #API_CALLBACK_IP}</td><td>GET or POST /cgi-bin/getcallbackip</td></tr>
  * <tr><td>{@value #API_USER_INFO}</td><td>GET /cgi-bin/user/info</td></tr>
  * <tr><td>{@value #API_MESSAGE_SEND}</td><td>POST /cgi-bin/message/custom/send</td></tr>
+ * <tr><td>{@value #API_QUOTA_GET}</td><td>POST /cgi-bin/openapi/quota/get</td></tr>
+ * <tr><td>{@value #API_CLEAR_QUOTA}</td><td>POST /cgi-bin/component/clear_quota/v2</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE}</td><td>GET /cgi-bin/componentloginpage</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE_MOBILE}</td><td>GET /safe/bindcomponent</td></tr>
  * <tr><td>{@value #AUTHORIZATION_APPROVE}</td><td>POST /cgi-bin/componentloginpage/approve (the page's form)</td></tr>
@@ -78,6 +80,8 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String API_CALLBACK_IP = "wechat-sandbox-api-callback-ip-get";
     public static final String API_USER_INFO = "wechat-sandbox-api-user-info-get";
     public static final String API_MESSAGE_SEND = "wechat-sandbox-api-custom-message-send";
+    public static final String API_QUOTA_GET = "wechat-sandbox-api-quota-get";
+    public static final String API_CLEAR_QUOTA = "wechat-sandbox-api-quota-clear";
     public static final String AUTHORIZATION_PAGE = "wechat-sandbox-authorization-page-show";
     public static final String AUTHORIZATION_PAGE_MOBILE = "wechat-sandbox-authorization-mobile-page-show";
     public static final String AUTHORIZATION_APPROVE = "wechat-sandbox-authorization-approve";
@@ -174,6 +178,13 @@ public class SandboxRoutes extends RouteBuilder {
         api(API_USER_INFO, "/cgi-bin/user/info", "GET", SandboxFaults.USER_INFO, api, authorizerApi::userInfo);
         api(API_MESSAGE_SEND, "/cgi-bin/message/custom/send", "POST", SandboxFaults.SEND, api,
                 authorizerApi::sendMessage);
+        // Issue 10: the quota APIs.
+        SandboxQuotaHandler quota = new SandboxQuotaHandler(state, api, getCamelContext().getPropertiesComponent()
+                .resolveProperty("wechat.sandbox.quota-daily-limit").map(Long::parseLong)
+                .orElse(SandboxQuotaHandler.DEFAULT_DAILY_LIMIT));
+        api(API_QUOTA_GET, "/cgi-bin/openapi/quota/get", "POST", SandboxFaults.QUOTA_GET, api, quota::quota);
+        api(API_CLEAR_QUOTA, "/cgi-bin/component/clear_quota/v2", "POST", SandboxFaults.CLEAR_QUOTA_V2, api,
+                quota::clear);
 
         reply(from(consumer("/cgi-bin/componentloginpage", "GET"))
                 .routeId(AUTHORIZATION_PAGE)

@@ -264,7 +264,8 @@ public final class SandboxState {
         return SandboxErrors.ok(startPushService() ? "ok" : "in a normal state");
     }
 
-    private boolean secretMatches(String given) {
+    /** Whether {@code given} is the platform's AppSecret (constant-time). */
+    boolean secretMatches(String given) {
         return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 component.appsecret().getBytes(StandardCharsets.UTF_8));
     }

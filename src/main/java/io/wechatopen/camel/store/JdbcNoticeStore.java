@@ -21,7 +21,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wechatopen.camel.model.AuthorizationChange;
+import io.wechatopen.camel.model.ComponentPush;
 import io.wechatopen.camel.model.Notice;
+import io.wechatopen.camel.model.ReceivedPush;
 
 /**
  * {@link NoticeStore} on the {@code wechat_notice} table. {@code headers} is a JSON object of strings. A new notice
@@ -32,12 +34,18 @@ import io.wechatopen.camel.model.Notice;
  * an update that applies only while it is still undelivered and its lease has ended, so two instances never hold
  * the same notice at once. Every write is its own transaction, or part of the caller's (see
  * {@link #insert(Connection, Notice)}). After a notice is committed the hook given to {@link #onWritten} runs (an
- * instance wakes its relay instead of waiting for the next poll). Thread-safe.
+ * instance wakes its relay instead of waiting for the next poll). The body of a {@link Notice#COMPONENT_EVENT} is
+ * the decrypted push, which may hold an authorization code (e.g. {@code notify_third_fasteregister}'s
+ * {@code auth_code}): with a {@link SecretSealer} it is sealed at rest with the context
+ * {@code "wechat_notice.body:" + componentAppid} and opened when read. Thread-safe.
  */
 public final class JdbcNoticeStore implements NoticeStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR = 512;
+    /** {@code change_kind} and {@code authorizer_appid} column widths. */
+    private static final int MAX_KIND = 32;
+    private static final int MAX_ACCOUNT = 64;
 
     private static final String COLUMNS = "notice_id, component_appid, authorizer_appid, kind, change_kind, headers,"
             + " body, created_at, attempts";
@@ -65,6 +73,7 @@ public final class JdbcNoticeStore implements NoticeStore {
     private final Clock clock;
     private final String writer;
     private final Duration writerLease;
+    private final SecretSealer sealer;
     private volatile Runnable onWritten = () -> {
     };
 
@@ -87,10 +96,20 @@ public final class JdbcNoticeStore implements NoticeStore {
      * @param lease how long a new notice stays the writer's
      */
     public JdbcNoticeStore(DataSource dataSource, Clock clock, String writer, Duration lease) {
+        this(dataSource, clock, writer, lease, null);
+    }
+
+    /**
+     * As {@link #JdbcNoticeStore(DataSource, Clock, String, Duration)}, sealing the bodies of component events.
+     *
+     * @param sealer seals the body of {@link Notice#COMPONENT_EVENT} notices, or null to keep them in clear
+     */
+    public JdbcNoticeStore(DataSource dataSource, Clock clock, String writer, Duration lease, SecretSealer sealer) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.writer = writer;
         this.writerLease = Objects.requireNonNull(lease, "lease");
+        this.sealer = sealer;
     }
 
     /**
@@ -136,6 +155,28 @@ public final class JdbcNoticeStore implements NoticeStore {
                 json(body), clock.instant(), 0);
     }
 
+    /**
+     * The notice of a push the bundle does not act on ({@link io.wechatopen.camel.model.InfoType#isRoutedToIntegrator}),
+     * with the id of its event row: body the decrypted XML, headers {@code WeChatNoticeId},
+     * {@code WeChatComponentAppid}, {@code WeChatInfoType} and {@code WeChatAuthorizerAppid} when the push names an
+     * account ({@code AuthorizerAppid}, else {@code appid} or {@code authorizer_appid}).
+     */
+    Notice componentEventNotice(String eventId, ReceivedPush received) {
+        ComponentPush push = received.push();
+        String account = push.authorizerAppid().or(() -> push.field("appid"))
+                .or(() -> push.field("authorizer_appid")).orElse("");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(Notice.NOTICE_ID, eventId);
+        headers.put(Notice.COMPONENT_APPID, push.componentAppid());
+        headers.put(Notice.INFO_TYPE, push.infoType());
+        if (!account.isEmpty()) {
+            headers.put(Notice.AUTHORIZER_APPID, account);
+        }
+        String kind = push.infoType().length() > MAX_KIND ? push.infoType().substring(0, MAX_KIND) : push.infoType();
+        return new Notice(eventId, push.componentAppid(), account.length() > MAX_ACCOUNT ? "" : account,
+                Notice.COMPONENT_EVENT, kind, headers, received.decryptedXml(), received.receivedAt(), 0);
+    }
+
     /** Inserts a notice inside the caller's transaction; it becomes visible when that transaction commits. */
     void insert(Connection connection, Notice notice) throws SQLException {
         String headers = json(notice.headers());
@@ -149,7 +190,7 @@ public final class JdbcNoticeStore implements NoticeStore {
         s.setString(4, notice.kind());
         s.setString(5, notice.changeKind());
         s.setString(6, headers);
-        s.setString(7, notice.body());
+        s.setString(7, sealedBody(notice));
         s.setLong(8, notice.createdAt().toEpochMilli());
         JdbcSupport.setNullableString(s, 9, writer);
         s.setLong(10, notice.createdAt().plus(writer == null ? Duration.ZERO : writerLease).toEpochMilli());
@@ -194,7 +235,7 @@ public final class JdbcNoticeStore implements NoticeStore {
                     s.setString(5, holder);
                 }) == 1;
                 if (taken) {
-                    JdbcSupport.queryOne(connection, SELECT_ONE, s -> s.setString(1, id), JdbcNoticeStore::map)
+                    JdbcSupport.queryOne(connection, SELECT_ONE, s -> s.setString(1, id), this::map)
                             .ifPresent(claimed::add);
                 }
             }
@@ -236,7 +277,7 @@ public final class JdbcNoticeStore implements NoticeStore {
                 connection -> JdbcSupport.queryList(connection, SELECT_BY_AUTHORIZER, s -> {
                     s.setString(1, componentAppid);
                     s.setString(2, authorizerAppid);
-                }, JdbcNoticeStore::map));
+                }, this::map));
     }
 
     @Override
@@ -245,7 +286,19 @@ public final class JdbcNoticeStore implements NoticeStore {
                 connection -> JdbcSupport.execute(connection, PURGE, s -> s.setLong(1, before.toEpochMilli())));
     }
 
-    private static Notice map(ResultSet rs) throws SQLException {
+    private String sealedBody(Notice notice) {
+        return sealed(notice.kind()) ? sealer.seal(notice.body(), bodyContext(notice.componentAppid())) : notice.body();
+    }
+
+    private boolean sealed(String kind) {
+        return sealer != null && Notice.COMPONENT_EVENT.equals(kind);
+    }
+
+    static String bodyContext(String componentAppid) {
+        return "wechat_notice.body:" + componentAppid;
+    }
+
+    private Notice map(ResultSet rs) throws SQLException {
         Map<String, String> headers;
         try {
             headers = JSON.readValue(rs.getString(6), new TypeReference<Map<String, String>>() {
@@ -254,8 +307,10 @@ public final class JdbcNoticeStore implements NoticeStore {
             throw new StoreException(
                     "wechat_notice row " + rs.getString(1) + " has headers that are not a JSON object");
         }
+        String body = sealed(rs.getString(4)) ? sealer.open(rs.getString(7), bodyContext(rs.getString(2)))
+                : rs.getString(7);
         return new Notice(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), headers,
-                rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9));
+                body, Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9));
     }
 
     private static String json(Object value) {

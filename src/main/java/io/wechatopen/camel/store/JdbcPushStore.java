@@ -39,6 +39,11 @@ import io.wechatopen.camel.model.StoredEvent;
  * audit only. With several instances, {@link #claimUnprocessed} leases due events ({@code lease_holder},
  * {@code lease_until}); marking an event processed or failed (or retrying it) ends its lease.
  *
+ * <p>With a {@link JdbcNoticeStore}, a push of a type the bundle does not act on
+ * ({@link InfoType#isRoutedToIntegrator}: fast registration, 认证, ICP filing and any type not known yet) also gets a
+ * notice in the outbox, in the transaction that records it and with the event row's id as its notice id, so that it
+ * is delivered to {@code seda:wechat-component-event-received} at least once after it is stored.
+ *
  * <p>The delivery key (component, msg_signature, timestamp, nonce) is unique; {@code body_hash} tells a re-delivery
  * of the same request from a replay of its key with another body.
  *
@@ -112,6 +117,7 @@ public final class JdbcPushStore implements PushStore {
     private final DataSource dataSource;
     private final SecretSealer sealer;
     private final Clock clock;
+    private final JdbcNoticeStore notices;
 
     /**
      * @param dataSource a pool on a database migrated by {@link StoreMigrations}
@@ -127,9 +133,20 @@ public final class JdbcPushStore implements PushStore {
      * @param clock gives {@code wechat_component.updated_at}
      */
     public JdbcPushStore(DataSource dataSource, SecretSealer sealer, Clock clock) {
+        this(dataSource, sealer, clock, null);
+    }
+
+    /**
+     * @param dataSource a pool on a database migrated by {@link StoreMigrations}
+     * @param sealer seals the payload and the ticket
+     * @param clock gives {@code wechat_component.updated_at}
+     * @param notices the outbox that receives a notice per push routed to the integrator, or null for none
+     */
+    public JdbcPushStore(DataSource dataSource, SecretSealer sealer, Clock clock, JdbcNoticeStore notices) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sealer = Objects.requireNonNull(sealer, "sealer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.notices = notices;
     }
 
     static String payloadContext(String componentAppid) {
@@ -213,7 +230,7 @@ public final class JdbcPushStore implements PushStore {
         List<EventRow> rows = new ArrayList<>(inserted.size());
         for (int i : inserted) {
             ReceivedPush received = pushes.get(i);
-            rows.add(new EventRow(received, sealer.seal(received.decryptedXml(),
+            rows.add(new EventRow(UUID.randomUUID().toString(), received, sealer.seal(received.decryptedXml(),
                     payloadContext(received.push().componentAppid()))));
         }
         Map<String, String> sealedTickets = new LinkedHashMap<>();
@@ -224,6 +241,9 @@ public final class JdbcPushStore implements PushStore {
             ticketStored = JdbcSupport.inTransaction(dataSource, "Recording " + rows.size() + " pushes",
                     connection -> {
                         insertEvents(connection, rows);
+                        for (EventRow row : rows) {
+                            insertNotice(connection, row.id(), row.received());
+                        }
                         Map<String, Boolean> stored = new HashMap<>();
                         for (Map.Entry<String, Integer> latest : latestTicket.entrySet()) {
                             stored.put(latest.getKey(), storeTicket(connection, pushes.get(latest.getValue()),
@@ -233,6 +253,9 @@ public final class JdbcPushStore implements PushStore {
                     });
         } catch (RecordedBeforeException e) {
             return recordEach(pushes);
+        }
+        if (rows.stream().anyMatch(row -> routed(row.received()))) {
+            notices.written();
         }
         for (int i : inserted) {
             ComponentPush push = pushes.get(i).push();
@@ -257,13 +280,24 @@ public final class JdbcPushStore implements PushStore {
         return results;
     }
 
+    private boolean routed(ReceivedPush received) {
+        return notices != null && InfoType.isRoutedToIntegrator(received.push().infoType());
+    }
+
+    /** The outbox notice of a push routed to the integrator, in the transaction recording it. */
+    private void insertNotice(Connection connection, String eventId, ReceivedPush received) throws SQLException {
+        if (routed(received)) {
+            notices.insert(connection, notices.componentEventNotice(eventId, received));
+        }
+    }
+
     private static void insertEvents(Connection connection, List<EventRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
             for (EventRow row : rows) {
-                bindEvent(insert, row.received(), row.sealedPayload());
+                bindEvent(insert, row.id(), row.received(), row.sealedPayload());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -285,10 +319,10 @@ public final class JdbcPushStore implements PushStore {
         return false;
     }
 
-    private static void bindEvent(PreparedStatement insert, ReceivedPush received, String sealedPayload)
+    private static void bindEvent(PreparedStatement insert, String id, ReceivedPush received, String sealedPayload)
             throws SQLException {
         ComponentPush push = received.push();
-        insert.setString(1, UUID.randomUUID().toString());
+        insert.setString(1, id);
         insert.setString(2, push.componentAppid());
         insert.setString(3, push.infoType());
         JdbcSupport.setNullableString(insert, 4, push.authorizerAppid().orElse(null));
@@ -341,7 +375,7 @@ public final class JdbcPushStore implements PushStore {
         }
     }
 
-    private record EventRow(ReceivedPush received, String sealedPayload) {
+    private record EventRow(String id, ReceivedPush received, String sealedPayload) {
     }
 
     /** A delivery key of the batch was recorded before it: the batch is rolled back and recorded push by push. */
@@ -365,22 +399,30 @@ public final class JdbcPushStore implements PushStore {
         }
         String sealedPayload = sealer.seal(received.decryptedXml(), payloadContext(appid));
         String ticketToStore = sealedTicket;
-        return JdbcSupport.inTransaction(dataSource, "Recording a " + push.infoType() + " push", connection -> {
-            try {
-                JdbcSupport.execute(connection, INSERT_EVENT, insert -> bindEvent(insert, received, sealedPayload));
-            } catch (SQLException e) {
-                // The only unique key a fresh UUID can meet is the delivery key: this delivery was recorded before.
-                if (JdbcSupport.isIntegrityViolation(e)) {
-                    throw duplicate(received);
-                }
-                throw e;
-            }
-            if (ticketToStore == null) {
-                return Outcome.EVENT_STORED;
-            }
-            return storeTicket(connection, received, ticketToStore) ? Outcome.TICKET_STORED
-                    : Outcome.TICKET_OLDER_KEPT_NEWER;
-        });
+        String id = UUID.randomUUID().toString();
+        Outcome outcome = JdbcSupport.inTransaction(dataSource, "Recording a " + push.infoType() + " push",
+                connection -> {
+                    try {
+                        JdbcSupport.execute(connection, INSERT_EVENT,
+                                insert -> bindEvent(insert, id, received, sealedPayload));
+                    } catch (SQLException e) {
+                        // The only unique key a fresh UUID can meet is the delivery key: this delivery was recorded before.
+                        if (JdbcSupport.isIntegrityViolation(e)) {
+                            throw duplicate(received);
+                        }
+                        throw e;
+                    }
+                    insertNotice(connection, id, received);
+                    if (ticketToStore == null) {
+                        return Outcome.EVENT_STORED;
+                    }
+                    return storeTicket(connection, received, ticketToStore) ? Outcome.TICKET_STORED
+                            : Outcome.TICKET_OLDER_KEPT_NEWER;
+                });
+        if (routed(received)) {
+            notices.written();
+        }
+        return outcome;
     }
 
     /**

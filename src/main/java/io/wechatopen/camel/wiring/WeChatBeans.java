@@ -28,18 +28,21 @@ import io.wechatopen.camel.AuthorizerTokens;
 import io.wechatopen.camel.admin.AdminBackoffReset;
 import io.wechatopen.camel.admin.AdminBearer;
 import io.wechatopen.camel.admin.AdminEvents;
+import io.wechatopen.camel.admin.AdminQuota;
 import io.wechatopen.camel.admin.AdminStatus;
 import io.wechatopen.camel.admin.WeChatOperations;
 import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
+import io.wechatopen.camel.client.CamelQuotaApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.QuotaSettings;
 import io.wechatopen.camel.config.RelaySettings;
 import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
@@ -51,6 +54,7 @@ import io.wechatopen.camel.health.FailedEventsHealthCheck;
 import io.wechatopen.camel.health.HealthEndpoints;
 import io.wechatopen.camel.health.MetricsEndpoint;
 import io.wechatopen.camel.health.MicrometerWeChatMetrics;
+import io.wechatopen.camel.health.QuotaHealthCheck;
 import io.wechatopen.camel.health.RelayedComponentTokenHealthCheck;
 import io.wechatopen.camel.health.StoreHealthCheck;
 import io.wechatopen.camel.health.TicketHealthCheck;
@@ -62,6 +66,8 @@ import io.wechatopen.camel.intake.PassiveReplies;
 import io.wechatopen.camel.intake.PushWriter;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
+import io.wechatopen.camel.quota.ComponentQuota;
+import io.wechatopen.camel.quota.QuotaClearance;
 import io.wechatopen.camel.relay.NoStoreHeaderFilter;
 import io.wechatopen.camel.relay.RelayedAuthorizerTokens;
 import io.wechatopen.camel.relay.RelayedComponentTokens;
@@ -81,6 +87,7 @@ import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.PassiveReplyRouteConfiguration;
+import io.wechatopen.camel.routes.QuotaRoutes;
 import io.wechatopen.camel.routes.RelayedTokenUpkeepRoutes;
 import io.wechatopen.camel.routes.TokenRelayRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
@@ -98,6 +105,7 @@ import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcNodeStore;
 import io.wechatopen.camel.store.JdbcNoticeStore;
 import io.wechatopen.camel.store.JdbcPushStore;
+import io.wechatopen.camel.store.JdbcQuotaStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
 import io.wechatopen.camel.store.StoreMigrations;
@@ -149,6 +157,7 @@ public final class WeChatBeans extends ServiceSupport {
     private final MicrometerWeChatMetrics metrics;
     private final PushWriter pushWriter;
     private final WeChatOperations operations;
+    private final QuotaClearance quotaClearance;
     private final List<RoutesBuilder> routes;
 
     private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
@@ -174,9 +183,10 @@ public final class WeChatBeans extends ServiceSupport {
         this.crypto = cryptoByAppid.get(component.appid());
         this.ticketStore = new JdbcTicketStore(dataSource, sealer);
         this.componentTokenStore = new JdbcComponentTokenStore(dataSource, sealer, clock);
-        this.pushStore = new JdbcPushStore(dataSource, sealer, clock);
+        // Issue 10 (component events): pushes the bundle does not act on go to the outbox with their event row.
         this.noticeStore = new JdbcNoticeStore(dataSource, clock, settings.cluster().nodeId(),
-                settings.cluster().leaseDuration());
+                settings.cluster().leaseDuration(), sealer);
+        this.pushStore = new JdbcPushStore(dataSource, sealer, clock, noticeStore);
         this.authorizerStore = new JdbcAuthorizerStore(dataSource, sealer, clock, noticeStore);
         this.stateStore = new JdbcAuthorizationStateStore(dataSource);
         JdbcAuthorizationCodeStore codeStore = new JdbcAuthorizationCodeStore(dataSource);
@@ -220,8 +230,18 @@ public final class WeChatBeans extends ServiceSupport {
         AuthorizationPages pages = new AuthorizationPages(List.copyOf(componentAppids), settings.http(),
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
+        // Issue 10 (quota tools): getApiQuota read on a schedule, clear_quota/v2 only as an operator's action.
+        QuotaSettings quotaSettings = QuotaSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        JdbcQuotaStore quotaStore = new JdbcQuotaStore(dataSource);
+        CamelQuotaApiClient quotaApi = new CamelQuotaApiClient(camelContext.createProducerTemplate(), mapper);
+        ComponentQuota componentQuota = new ComponentQuota(componentAppids, quotaSettings.watchedApis(), quotaApi,
+                quotaStore, clock);
+        this.quotaClearance = new QuotaClearance(settings.components(), quotaApi, quotaStore, backoff, clock);
+        AdminQuota adminQuota = new AdminQuota(adminBearer, component.appid(), componentQuota, quotaClearance, mapper);
         AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
-                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat);
+                authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat,
+                List.of(new AdminStatus.ComponentSection("quota", adminQuota::quotaSection)));
         HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
                 key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
@@ -229,12 +249,13 @@ public final class WeChatBeans extends ServiceSupport {
                 relaySettings.relayed() ? new RelayedComponentTokenHealthCheck(componentAppids, componentTokens)
                         : new ComponentTokenHealthCheck(componentTokenManager, health, clock),
                 new AuthorizersHealthCheck(componentAppids, authorizerStore),
-                new FailedEventsHealthCheck(componentAppids, pushStore));
+                new FailedEventsHealthCheck(componentAppids, pushStore),
+                new QuotaHealthCheck(componentAppids, componentQuota));
         CamelObservability.registerHealthChecks(camelContext, healthChecks);
         new WeChatStoreGauges(componentAppids, ticketStore, authorizerStore, clock).bindTo(meterRegistry);
         AdminEvents adminEvents = new AdminEvents(adminBearer, componentAppids, pushStore, clock, mapper);
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
-                adminEvents, authorizerStore, authorizerTokenManager);
+                adminEvents, authorizerStore, authorizerTokenManager, quotaClearance);
 
         // Issue 10 (release test and passive replies): how account messages are answered.
         AccountMessageSettings accountMessages = AccountMessageSettings.from(new SettingsSource(
@@ -265,7 +286,8 @@ public final class WeChatBeans extends ServiceSupport {
                 new PassiveReplyRouteConfiguration(), answerRoutes,
                 // Issue 10 item 8: the token relay endpoint (answers 404 unless wechat.relay.enabled).
                 new TokenRelayRoutes(new TokenRelayEndpoint(relaySettings, componentTokenManager,
-                        authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)));
+                        authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)),
+                new QuotaRoutes(componentQuota, adminQuota));
     }
 
     /**
@@ -372,6 +394,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("wechatApiBackoff", apiBackoff);
         registry.bind("wechatMetrics", metrics);
         registry.bind("wechatOperations", operations);
+        registry.bind("quotaClearance", quotaClearance);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
         // Issue 10 item 8: the relay's answers keep their Cache-Control: no-store.

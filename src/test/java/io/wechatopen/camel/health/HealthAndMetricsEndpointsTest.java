@@ -136,7 +136,7 @@ class HealthAndMetricsEndpointsTest {
             assertThat(bundle.get(bundle.baseUrl() + "/health", null).statusCode()).isEqualTo(200);
             JsonNode own = adminHealth(bundle);
             assertThat(check(own, "wechat-authorizers").path("status").asText()).isEqualTo("DOWN");
-            assertThat(own.path("checks")).hasSize(5);
+            assertThat(own.path("checks")).hasSize(6);
         }
     }
 

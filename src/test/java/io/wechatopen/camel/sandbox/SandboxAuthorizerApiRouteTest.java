@@ -333,6 +333,9 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("user_info", raw("GET", "/cgi-bin/user/info?openid=o1&access_token=" + accessToken, null));
         calls.put("send", raw("POST", "/cgi-bin/message/custom/send?access_token=" + accessToken,
                 "{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+        calls.put("quota_get", raw("POST", "/cgi-bin/openapi/quota/get?access_token=" + accessToken,
+                "{\"cgi_path\":\"/cgi-bin/message/custom/send\"}"));
+        calls.put("clear_quota_v2", raw("POST", "/cgi-bin/component/clear_quota/v2", appidOnly));
         assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
                 .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
 

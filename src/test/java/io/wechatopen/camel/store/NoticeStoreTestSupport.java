@@ -72,6 +72,47 @@ abstract class NoticeStoreTestSupport {
     }
 
     @Test
+    void recordWhenAPushIsRoutedToTheIntegratorThenItsNoticeIsWrittenWithItsEventSealedAtRest() throws Exception {
+        SecretSealer sealer = SecretSealer.fromKeys(TestDatabases.TEST_KEY);
+        javax.sql.DataSource dataSource = database.db().dataSource();
+        JdbcNoticeStore sealing = new JdbcNoticeStore(dataSource, clock, null, Duration.ZERO, sealer);
+        List<String> wakeUps = new ArrayList<>();
+        sealing.onWritten(() -> wakeUps.add("woken"));
+        JdbcPushStore pushes = new JdbcPushStore(dataSource, sealer, clock, sealing);
+
+        List<PushStore.Recorded> batch = pushes.recordAll(List.of(StoredPushes.ticketPush(COMPONENT_APPID, "t1", T0),
+                StoredPushes.authorizationPush(COMPONENT_APPID, "notify_some_future_thing", ACCOUNT, "code-secret-1",
+                        T0, T0),
+                StoredPushes.authorizationPush(COMPONENT_APPID, "unauthorized", ACCOUNT, null, T0, T0)));
+        pushes.record(StoredPushes.authorizationPush(COMPONENT_APPID, "notify_3rd_wxa_auth", ACCOUNT, null, T0, T0));
+
+        assertThat(batch).allSatisfy(recorded -> assertThat(recorded.refusal()).isNull());
+        List<Notice> stored = sealing.findByAuthorizer(COMPONENT_APPID, ACCOUNT);
+        assertThat(stored).extracting(Notice::changeKind).containsExactlyInAnyOrder("notify_some_future_thing",
+                "notify_3rd_wxa_auth");
+        Notice future = stored.stream().filter(n -> n.changeKind().equals("notify_some_future_thing")).findFirst()
+                .orElseThrow();
+        assertThat(future.kind()).isEqualTo(Notice.COMPONENT_EVENT);
+        assertThat(future.body()).contains("<AuthorizationCode><![CDATA[code-secret-1]]>");
+        assertThat(future.headers()).containsEntry(Notice.NOTICE_ID, future.noticeId())
+                .containsEntry(Notice.INFO_TYPE, "notify_some_future_thing")
+                .containsEntry(Notice.COMPONENT_APPID, COMPONENT_APPID).containsEntry(Notice.AUTHORIZER_APPID, ACCOUNT);
+        assertThat(wakeUps).hasSize(2);
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            java.sql.ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM wechat_notice n"
+                    + " JOIN wechat_authorization_event e ON e.id = n.notice_id"
+                    + " WHERE e.info_type = 'notify_some_future_thing'");
+            rs.next();
+            // the notice has its event's id, and its body is sealed (the code is not in clear)
+            assertThat(rs.getLong(1)).isEqualTo(1);
+            rs = statement.executeQuery("SELECT COUNT(*) FROM wechat_notice WHERE body LIKE '%code-secret-1%'");
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    @Test
     void markUnauthorizedWhenAppliedThenItsNoticeIsStoredWithIdHeadersAndBody() throws Exception {
         List<String> wakeUps = new ArrayList<>();
         notices.onWritten(() -> wakeUps.add("woken"));
