@@ -462,6 +462,12 @@ public final class SandboxAuthorizations {
         return tokens.check(token, api, authorizers::get, clock.instant());
     }
 
+    /** Whether the account authorizes the platform now (web authorization and mini-program login need it). */
+    public synchronized boolean isAuthorized(String authorizerAppid) {
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
+        return authorizer != null && authorizer.authorized;
+    }
+
     /** When the account authorized (or last changed its authorization), if it ever did. */
     public synchronized Instant authTime(String authorizerAppid) {
         SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
