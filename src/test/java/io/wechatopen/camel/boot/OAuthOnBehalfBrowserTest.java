@@ -187,8 +187,9 @@ class OAuthOnBehalfBrowserTest {
 
         String refreshToken = received.getMessage().getHeader("WeChatOAuthRefreshToken", String.class);
         String accessToken = received.getMessage().getHeader("WeChatOAuthAccessToken", String.class);
-        assertThat(logs.events()).isNotEmpty().noneMatch(e -> e.message().contains(refreshToken))
-                .noneMatch(e -> e.message().contains(accessToken));
+        // The test's own mock endpoint prints the headers it received at DEBUG; no line of the bundle shows them.
+        assertThat(logs.events()).isNotEmpty().filteredOn(e -> !e.logger().endsWith(".MockEndpoint"))
+                .noneMatch(e -> e.message().contains(refreshToken)).noneMatch(e -> e.message().contains(accessToken));
         ProducerTemplate producer = bundle.context().createProducerTemplate();
         try {
             @SuppressWarnings("unchecked")
