@@ -1,6 +1,5 @@
 package io.wechatopen.camel.client;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -60,8 +59,7 @@ public final class OnBehalfServices {
         String component = component(message, appid);
         String refreshToken = value(message, "direct:wechat-oauth-refresh", "the user's OAuth refresh token");
         message.removeHeaders("*");
-        Map<String, Object> answer = sns.oauthRefreshToken(component, appid, refreshToken);
-        message.setBody(answer);
+        message.setBody(sns.oauthRefreshToken(component, appid, refreshToken));
     }
 
     private static String appid(Message message, String endpoint) {

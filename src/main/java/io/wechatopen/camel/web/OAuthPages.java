@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.wechatopen.camel.api.WeChatApiException;
+import io.wechatopen.camel.api.WeChatHttpException;
+import io.wechatopen.camel.api.WeChatUnreachableException;
 import io.wechatopen.camel.client.SnsApiClient;
 import io.wechatopen.camel.config.HttpSettings;
 import io.wechatopen.camel.config.OAuthSettings;
@@ -206,7 +208,7 @@ public final class OAuthPages {
             LOG.warn("OAuth callback for {}: {}", appid, e.getMessage());
             HtmlPages.reply(exchange, e.isTransient() ? 503 : 400, error("Sign-in failed", explain(e.getErrcode())));
             return;
-        } catch (RuntimeException e) {
+        } catch (WeChatUnreachableException | WeChatHttpException e) {
             LOG.warn("OAuth callback for {}: WeChat could not be reached: {}", appid, e.getMessage());
             HtmlPages.reply(exchange, 503, error("Sign-in failed", "WeChat could not be reached. Try again"
                     + " shortly."));

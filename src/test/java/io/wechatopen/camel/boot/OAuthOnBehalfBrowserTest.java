@@ -258,6 +258,24 @@ class OAuthOnBehalfBrowserTest {
     }
 
     @Test
+    void callbackWhenWeChatUnavailableThen503AndRouteNotCalled() throws Exception {
+        HttpResponse<String> start = bundle.get(bundle.baseUrl() + "/accounts/" + ACCOUNT
+                + "/oauth/start?scope=snsapi_base", null);
+        String location = start.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> allow = bundle.get(location.replace("#wechat_redirect", "")
+                .replace("/connect/oauth2/authorize?", "/connect/oauth2/authorize/confirm?") + "&decision=allow",
+                null);
+        // The HTTP client repeats a GET answered 503 once by itself: both answers are 503.
+        bundle.injectFault("{\"api\":\"access_token\",\"count\":2,\"http_status\":503}");
+
+        HttpResponse<String> callback = bundle.get(allow.headers().firstValue("Location").orElseThrow(), null);
+
+        assertThat(callback.statusCode()).isEqualTo(503);
+        assertThat(callback.body()).contains("could not be reached");
+        assertThat(users.getReceivedCounter()).isZero();
+    }
+
+    @Test
     void startWhenReturnToGivenThenCallbackRedirectsThere() throws Exception {
         HttpResponse<String> start = bundle.get(bundle.baseUrl() + "/accounts/" + ACCOUNT
                 + "/oauth/start?scope=snsapi_base&return_to=%2Fshop%2Fhome%3Fx%3D1", null);
