@@ -50,8 +50,9 @@ public final class OnBehalfRoutes extends RouteBuilder {
         snsApi("sns-userinfo", "sns_userinfo", "/sns/userinfo", ApiTokens.Kind.NONE, true);
         snsApi("jscode2session", "jscode2session", "/sns/component/jscode2session", ApiTokens.Kind.COMPONENT, false);
 
-        // The pages wait for WeChat: they run on their own bounded pool, as the authorization pages do, so the HTTP
-        // server's threads stay free for the pushes. A full pool and queue fail the page at once (500).
+        // The start only writes the state. The callback waits for WeChat: it runs on its own bounded pool, as the
+        // authorization pages do, so the HTTP server's threads stay free for the pushes; a full pool and queue fail
+        // it at once (500).
         from("direct:wechat-oauth-start").routeId("wechat-oauth-start")
                 .errorHandler(noErrorHandler())
                 .bean(pages, "start").id("save-oauth-state");

@@ -333,6 +333,11 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("user_info", raw("GET", "/cgi-bin/user/info?openid=o1&access_token=" + accessToken, null));
         calls.put("send", raw("POST", "/cgi-bin/message/custom/send?access_token=" + accessToken,
                 "{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+        // issue 10: web authorization and mini-program login on behalf of accounts
+        calls.put("access_token", raw("GET", "/sns/oauth2/component/access_token" + component, null));
+        calls.put("refresh_token", raw("GET", "/sns/oauth2/component/refresh_token" + component, null));
+        calls.put("userinfo", raw("GET", "/sns/userinfo?access_token=x&openid=o1", null));
+        calls.put("jscode2session", raw("GET", "/sns/component/jscode2session" + component, null));
         assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
                 .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
 
