@@ -470,6 +470,12 @@ public final class SandboxAuthorizations {
         return tokens.check(token, null, authorizers::get, clock.instant());
     }
 
+    /** Whether the account authorizes the platform now (web authorization and mini-program login need it). */
+    public synchronized boolean isAuthorized(String authorizerAppid) {
+        SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);
+        return authorizer != null && authorizer.authorized;
+    }
+
     /** When the account authorized (or last changed its authorization), if it ever did. */
     public synchronized Instant authTime(String authorizerAppid) {
         SandboxAuthorizer authorizer = authorizers.get(authorizerAppid);

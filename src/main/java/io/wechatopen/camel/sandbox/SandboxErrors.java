@@ -37,6 +37,14 @@ public final class SandboxErrors {
     public static final int INVALID_CGI_PATH = 76003;
     public static final int CGI_PATH_NOT_FOUND = 76021;
     public static final int CGI_PATH_NO_PERMISSION = 76022;
+    public static final int INVALID_GRANT_TYPE = 40002;
+    public static final int INVALID_CODE = 40029;
+    public static final int INVALID_REFRESH_TOKEN = 40030;
+    public static final int CODE_USED = 40163;
+    public static final int REFRESH_TOKEN_EXPIRED = 42002;
+    public static final int OAUTH_CODE_EXPIRED = 42003;
+    public static final int API_UNAUTHORIZED = 48001;
+    public static final int INVALID_COMPONENT = 61011;
 
     private static final Map<Integer, String> MESSAGES = messages();
 
@@ -69,6 +77,15 @@ public final class SandboxErrors {
         m.put(CODE_INVALID, "code is invalid");
         m.put(CODE_EXPIRED, "code is expired");
         m.put(61011, "invalid component");
+        // web authorization and mini-program login on behalf of accounts (issue 10)
+        m.put(INVALID_GRANT_TYPE, "invalid grant_type");
+        m.put(INVALID_CODE, "invalid code");
+        m.put(INVALID_REFRESH_TOKEN, "invalid refresh_token");
+        m.put(CODE_USED, "code been used");
+        m.put(REFRESH_TOKEN_EXPIRED, "refresh_token timeout");
+        m.put(OAUTH_CODE_EXPIRED, "code expired");
+        m.put(45011, "api minute-quota reach limit mustslower retry next minute");
+        m.put(40226, "high risk user");
         // the English texts of 61012 and 61013 are not documented (protocol §7, §12)
         m.put(INVALID_OPTION_NAME, "invalid option name");
         m.put(INVALID_OPTION_VALUE, "invalid option value");

@@ -44,6 +44,14 @@ public final class SandboxFaults {
     public static final String USER_INFO = "user_info";
     /** {@code POST /cgi-bin/message/custom/send} (authorizer token): a customer-service message. */
     public static final String SEND = "send";
+    /** {@code GET /sns/oauth2/component/access_token} (component token): a web authorization code exchanged. */
+    public static final String ACCESS_TOKEN = "access_token";
+    /** {@code GET /sns/oauth2/component/refresh_token} (component token): a user's OAuth token refreshed. */
+    public static final String REFRESH_TOKEN = "refresh_token";
+    /** {@code GET /sns/userinfo} (the user's OAuth token). */
+    public static final String USERINFO = "userinfo";
+    /** {@code GET /sns/component/jscode2session} (component token): a mini-program login. */
+    public static final String JSCODE2SESSION = "jscode2session";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
     /** {@code /cgi-bin/openapi/quota/get} (getApiQuota). */
     public static final String QUOTA_GET = "quota_get";
@@ -57,7 +65,8 @@ public final class SandboxFaults {
     public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, API_CREATE_PREAUTHCODE,
             API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
             API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
-            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH, QUOTA_GET, CLEAR_QUOTA_V2);
+            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH, QUOTA_GET, CLEAR_QUOTA_V2, ACCESS_TOKEN,
+            REFRESH_TOKEN, USERINFO, JSCODE2SESSION);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
     public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 

@@ -62,6 +62,13 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #CONTROL_FAULTS_CLEAR}</td><td>DELETE /sandbox/faults</td></tr>
  * <tr><td>{@value #CONTROL_STATE_SHOW}</td><td>GET /sandbox/state</td></tr>
  * <tr><td>{@value #CONTROL_RELEASE_TEST}</td><td>POST /sandbox/release-test ({@link SandboxReleaseTester})</td></tr>
+ * <tr><td>{@value #API_OAUTH_ACCESS_TOKEN}</td><td>GET /sns/oauth2/component/access_token</td></tr>
+ * <tr><td>{@value #API_OAUTH_REFRESH_TOKEN}</td><td>GET /sns/oauth2/component/refresh_token</td></tr>
+ * <tr><td>{@value #API_OAUTH_USERINFO}</td><td>GET /sns/userinfo</td></tr>
+ * <tr><td>{@value #API_JSCODE2SESSION}</td><td>GET /sns/component/jscode2session</td></tr>
+ * <tr><td>{@value #OAUTH_PAGE}</td><td>GET /connect/oauth2/authorize</td></tr>
+ * <tr><td>{@value #OAUTH_CONFIRM}</td><td>GET /connect/oauth2/authorize/confirm (the page's links)</td></tr>
+ * <tr><td>{@value #CONTROL_JS_CODE_MINT}</td><td>POST /sandbox/miniprogram/{appid}/js-code</td></tr>
  * </table>
  */
 public class SandboxRoutes extends RouteBuilder {
@@ -97,6 +104,14 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String CONTROL_FAULTS_CLEAR = "wechat-sandbox-control-faults-clear";
     public static final String CONTROL_STATE_SHOW = "wechat-sandbox-control-state-show";
     public static final String CONTROL_RELEASE_TEST = "wechat-sandbox-control-release-test-run";
+
+    public static final String API_OAUTH_ACCESS_TOKEN = "wechat-sandbox-api-oauth-code-exchange";
+    public static final String API_OAUTH_REFRESH_TOKEN = "wechat-sandbox-api-oauth-token-refresh";
+    public static final String API_OAUTH_USERINFO = "wechat-sandbox-api-oauth-userinfo-get";
+    public static final String API_JSCODE2SESSION = "wechat-sandbox-api-jscode-session-exchange";
+    public static final String OAUTH_PAGE = "wechat-sandbox-oauth-page-show";
+    public static final String OAUTH_CONFIRM = "wechat-sandbox-oauth-page-confirm";
+    public static final String CONTROL_JS_CODE_MINT = "wechat-sandbox-control-js-code-mint";
 
     /** Node id of the HTTP call that delivers a ticket push. */
     public static final String CALL_TICKET_RECEIVER = "call-ticket-receiver";
@@ -255,6 +270,24 @@ public class SandboxRoutes extends RouteBuilder {
         reply(from(consumer("/sandbox/release-test", "POST"))
                 .routeId(CONTROL_RELEASE_TEST)
                 .process(releaseTester::run));
+        // Issue 10: web authorization and mini-program login on behalf of accounts.
+        SandboxOAuthHandler oauth = new SandboxOAuthHandler(state, api, mapper);
+        api(API_OAUTH_ACCESS_TOKEN, "/sns/oauth2/component/access_token", "GET", SandboxFaults.ACCESS_TOKEN, api,
+                oauth::accessToken);
+        api(API_OAUTH_REFRESH_TOKEN, "/sns/oauth2/component/refresh_token", "GET", SandboxFaults.REFRESH_TOKEN, api,
+                oauth::refreshToken);
+        api(API_OAUTH_USERINFO, "/sns/userinfo", "GET", SandboxFaults.USERINFO, api, oauth::userInfo);
+        api(API_JSCODE2SESSION, "/sns/component/jscode2session", "GET", SandboxFaults.JSCODE2SESSION, api,
+                oauth::jscode2session);
+        reply(from(consumer(SandboxOAuthPage.AUTHORIZE_PATH, "GET"))
+                .routeId(OAUTH_PAGE)
+                .process(oauth::showPage));
+        reply(from(consumer(SandboxOAuthPage.CONFIRM_PATH, "GET"))
+                .routeId(OAUTH_CONFIRM)
+                .process(oauth::confirm));
+        reply(from(consumer("/sandbox/miniprogram", "POST") + "&matchOnUriPrefix=true")
+                .routeId(CONTROL_JS_CODE_MINT)
+                .process(oauth::mintJsCode));
         // @formatter:on
     }
 

@@ -49,6 +49,7 @@ public final class SandboxState {
     private final Duration tokenLifetime;
     private final SandboxFaults faults = new SandboxFaults();
     private final SandboxAuthorizations authorizations;
+    private final SandboxOAuth oauth;
 
     private final Map<String, Instant> tickets = new HashMap<>();
     private SandboxTicket latestTicket;
@@ -87,6 +88,7 @@ public final class SandboxState {
             throw new IllegalArgumentException("tokenLifetime must be at least 1 s");
         }
         this.authorizations = new SandboxAuthorizations(component.appid(), clock, tokenLifetime);
+        this.oauth = new SandboxOAuth(component.appid(), clock);
     }
 
     /** The component (third-party platform) this sandbox serves. */
@@ -107,6 +109,11 @@ public final class SandboxState {
     /** Pre-authorization codes, authorization codes and the accounts that authorized the platform. */
     public SandboxAuthorizations authorizations() {
         return authorizations;
+    }
+
+    /** Web authorization codes, users' OAuth tokens and mini-program login codes (issue 10). */
+    public SandboxOAuth oauth() {
+        return oauth;
     }
 
     /**
@@ -356,6 +363,7 @@ public final class SandboxState {
         view.put("component_tokens", tokenView);
 
         view.putAll(authorizations.snapshot());
+        view.put("oauth", oauth.snapshot());
         view.put("calls", new TreeMap<>(calls));
         Map<String, Object> faultView = new LinkedHashMap<>();
         faults.pending().forEach((api, list) -> faultView.put(api, list.stream().map(SandboxFault::toMap).toList()));

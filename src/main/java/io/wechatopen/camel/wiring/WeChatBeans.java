@@ -36,12 +36,15 @@ import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.CamelQuotaApiClient;
+import io.wechatopen.camel.client.OnBehalfServices;
+import io.wechatopen.camel.client.SnsApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.cluster.NodeHeartbeat;
 import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.ApiSettings;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.config.HealthSettings;
+import io.wechatopen.camel.config.OAuthSettings;
 import io.wechatopen.camel.config.QuotaSettings;
 import io.wechatopen.camel.config.RelaySettings;
 import io.wechatopen.camel.config.SettingsSource;
@@ -86,6 +89,7 @@ import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
+import io.wechatopen.camel.routes.OnBehalfRoutes;
 import io.wechatopen.camel.routes.PassiveReplyRouteConfiguration;
 import io.wechatopen.camel.routes.QuotaRoutes;
 import io.wechatopen.camel.routes.RelayedTokenUpkeepRoutes;
@@ -104,6 +108,7 @@ import io.wechatopen.camel.store.JdbcComponentHealthStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcNodeStore;
 import io.wechatopen.camel.store.JdbcNoticeStore;
+import io.wechatopen.camel.store.JdbcOAuthStateStore;
 import io.wechatopen.camel.store.JdbcPushStore;
 import io.wechatopen.camel.store.JdbcQuotaStore;
 import io.wechatopen.camel.store.JdbcTicketStore;
@@ -120,6 +125,7 @@ import io.wechatopen.camel.token.ComponentTokenManager;
 import io.wechatopen.camel.token.ComponentTokenSource;
 import io.wechatopen.camel.token.WeChatMetrics;
 import io.wechatopen.camel.web.AuthorizationPages;
+import io.wechatopen.camel.web.OAuthPages;
 
 /**
  * The one factory that wires the bundle, used by both runtimes (Camel Main's {@code boot} and Karaf's {@code osgi}),
@@ -287,7 +293,23 @@ public final class WeChatBeans extends ServiceSupport {
                 // Issue 10 item 8: the token relay endpoint (answers 404 unless wechat.relay.enabled).
                 new TokenRelayRoutes(new TokenRelayEndpoint(relaySettings, componentTokenManager,
                         authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)),
-                new QuotaRoutes(componentQuota, adminQuota));
+                new QuotaRoutes(componentQuota, adminQuota),
+                onBehalfRoutes(settings, camelContext, componentAppids, authorizerTokenManager, mapper, clock));
+    }
+
+    /**
+     * Issue 10 (web authorization and mini-program login on behalf of accounts): the {@code /sns/*} calls with the
+     * component token, the OAuth pages and {@code direct:wechat-miniprogram-session}.
+     */
+    private OnBehalfRoutes onBehalfRoutes(WeChatSettings settings, CamelContext camelContext,
+            Set<String> componentAppids, AuthorizerTokenManager authorizers, ObjectMapper mapper, Clock clock) {
+        OAuthSettings oauth = OAuthSettings.from(new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"),
+                settings.api());
+        SnsApiClient sns = new SnsApiClient(camelContext.createProducerTemplate(), mapper);
+        OAuthPages pages = new OAuthPages(List.copyOf(componentAppids), settings.http(), oauth, authorizerStore,
+                new JdbcOAuthStateStore(dataSource), sns, camelContext.createProducerTemplate(), clock);
+        return new OnBehalfRoutes(pages, new OnBehalfServices(componentAppids, authorizers, sns));
     }
 
     /**

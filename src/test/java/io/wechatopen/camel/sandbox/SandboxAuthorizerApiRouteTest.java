@@ -336,6 +336,11 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("quota_get", raw("POST", "/cgi-bin/openapi/quota/get?access_token=" + accessToken,
                 "{\"cgi_path\":\"/cgi-bin/message/custom/send\"}"));
         calls.put("clear_quota_v2", raw("POST", "/cgi-bin/component/clear_quota/v2", appidOnly));
+        // issue 10: web authorization and mini-program login on behalf of accounts
+        calls.put("access_token", raw("GET", "/sns/oauth2/component/access_token" + component, null));
+        calls.put("refresh_token", raw("GET", "/sns/oauth2/component/refresh_token" + component, null));
+        calls.put("userinfo", raw("GET", "/sns/userinfo?access_token=x&openid=o1", null));
+        calls.put("jscode2session", raw("GET", "/sns/component/jscode2session" + component, null));
         assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
                 .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
 
