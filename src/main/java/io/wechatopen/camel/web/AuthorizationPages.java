@@ -315,23 +315,12 @@ public final class AuthorizationPages {
         if (categoryIds != null && !CATEGORY_IDS.matcher(categoryIds).matches()) {
             throw new IllegalArgumentException("category_id_list must be permission-set ids separated by |");
         }
-        if (returnTo != null && !isSafeReturn(returnTo)) {
+        if (returnTo != null && !ReturnTargets.isSafe(http.publicUrl(), returnTo)) {
             throw new IllegalArgumentException("return_to must be a path on this site or start with "
                     + http.publicUrl());
         }
         return new Options(component == null ? componentAppids.get(0) : component, authType, bizAppid, categoryIds,
                 returnTo, "1".equals(mobile) || "true".equals(mobile), component != null);
-    }
-
-    /** Only our own site: a relative path or our public URL, so the flow cannot be used as an open redirect. */
-    private boolean isSafeReturn(String returnTo) {
-        if (returnTo.length() > 2048 || returnTo.contains("\\") || returnTo.chars().anyMatch(c -> c < 0x21)) {
-            return false;
-        }
-        if (returnTo.startsWith("/")) {
-            return !returnTo.startsWith("//");
-        }
-        return returnTo.startsWith(http.publicUrl() + "/");
     }
 
     private static String param(Message in, String name) {

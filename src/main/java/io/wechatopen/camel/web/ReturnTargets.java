@@ -2,7 +2,8 @@ package io.wechatopen.camel.web;
 
 /**
  * Where a page may send the browser afterwards: only our own site, a relative path or a URL under our public URL,
- * so no flow can be used as an open redirect. The same rule as the {@code return_to} of {@code /authorize}.
+ * so no flow can be used as an open redirect. The rule for the {@code return_to} of {@code /authorize} and of web
+ * authorization on behalf.
  */
 final class ReturnTargets {
 
