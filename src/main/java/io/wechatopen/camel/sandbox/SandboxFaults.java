@@ -44,6 +44,8 @@ public final class SandboxFaults {
     public static final String USER_INFO = "user_info";
     /** {@code POST /cgi-bin/message/custom/send} (authorizer token): a customer-service message. */
     public static final String SEND = "send";
+    /** {@code GET /cgi-bin/ticket/getticket} (authorizer token): jsapi / wx_card tickets. */
+    public static final String GETTICKET = "getticket";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
     public static final String TICKET_PUSH = "ticket_push";
     /** An {@code authorized}, {@code updateauthorized} or {@code unauthorized} push to the 授权事件接收URL. */
@@ -53,7 +55,7 @@ public final class SandboxFaults {
     public static final Set<String> APIS = Set.of(API_COMPONENT_TOKEN, API_START_PUSH_TICKET, API_CREATE_PREAUTHCODE,
             API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
             API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
-            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH);
+            GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH, GETTICKET);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
     public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 

@@ -41,6 +41,7 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #API_CALLBACK_IP}</td><td>GET or POST /cgi-bin/getcallbackip</td></tr>
  * <tr><td>{@value #API_USER_INFO}</td><td>GET /cgi-bin/user/info</td></tr>
  * <tr><td>{@value #API_MESSAGE_SEND}</td><td>POST /cgi-bin/message/custom/send</td></tr>
+ * <tr><td>{@value #API_GETTICKET}</td><td>GET /cgi-bin/ticket/getticket</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE}</td><td>GET /cgi-bin/componentloginpage</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE_MOBILE}</td><td>GET /safe/bindcomponent</td></tr>
  * <tr><td>{@value #AUTHORIZATION_APPROVE}</td><td>POST /cgi-bin/componentloginpage/approve (the page's form)</td></tr>
@@ -75,6 +76,7 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String API_CALLBACK_IP = "wechat-sandbox-api-callback-ip-get";
     public static final String API_USER_INFO = "wechat-sandbox-api-user-info-get";
     public static final String API_MESSAGE_SEND = "wechat-sandbox-api-custom-message-send";
+    public static final String API_GETTICKET = "wechat-sandbox-api-ticket-get";
     public static final String AUTHORIZATION_PAGE = "wechat-sandbox-authorization-page-show";
     public static final String AUTHORIZATION_PAGE_MOBILE = "wechat-sandbox-authorization-mobile-page-show";
     public static final String AUTHORIZATION_APPROVE = "wechat-sandbox-authorization-approve";
@@ -170,6 +172,9 @@ public class SandboxRoutes extends RouteBuilder {
         api(API_USER_INFO, "/cgi-bin/user/info", "GET", SandboxFaults.USER_INFO, api, authorizerApi::userInfo);
         api(API_MESSAGE_SEND, "/cgi-bin/message/custom/send", "POST", SandboxFaults.SEND, api,
                 authorizerApi::sendMessage);
+        // JS-SDK on behalf (issue 10)
+        api(API_GETTICKET, "/cgi-bin/ticket/getticket", "GET", SandboxFaults.GETTICKET, api,
+                new SandboxTicketApiHandler(state, api)::getTicket);
 
         reply(from(consumer("/cgi-bin/componentloginpage", "GET"))
                 .routeId(AUTHORIZATION_PAGE)

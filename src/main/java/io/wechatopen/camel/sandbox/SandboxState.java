@@ -49,6 +49,8 @@ public final class SandboxState {
     private final Duration tokenLifetime;
     private final SandboxFaults faults = new SandboxFaults();
     private final SandboxAuthorizations authorizations;
+    /** getticket's tickets (JS-SDK on behalf, issue 10). */
+    private final SandboxAuthorizerTickets authorizerTickets;
 
     private final Map<String, Instant> tickets = new HashMap<>();
     private SandboxTicket latestTicket;
@@ -87,6 +89,7 @@ public final class SandboxState {
             throw new IllegalArgumentException("tokenLifetime must be at least 1 s");
         }
         this.authorizations = new SandboxAuthorizations(component.appid(), clock, tokenLifetime);
+        this.authorizerTickets = new SandboxAuthorizerTickets(tokenLifetime);
     }
 
     /** The component (third-party platform) this sandbox serves. */
@@ -107,6 +110,11 @@ public final class SandboxState {
     /** Pre-authorization codes, authorization codes and the accounts that authorized the platform. */
     public SandboxAuthorizations authorizations() {
         return authorizations;
+    }
+
+    /** The tickets issued through getticket ({@code jsapi_ticket}s). */
+    public SandboxAuthorizerTickets authorizerTickets() {
+        return authorizerTickets;
     }
 
     /**
@@ -355,6 +363,7 @@ public final class SandboxState {
         view.put("component_tokens", tokenView);
 
         view.putAll(authorizations.snapshot());
+        view.put("authorizer_tickets", authorizerTickets.view(now));
         view.put("calls", new TreeMap<>(calls));
         Map<String, Object> faultView = new LinkedHashMap<>();
         faults.pending().forEach((api, list) -> faultView.put(api, list.stream().map(SandboxFault::toMap).toList()));

@@ -32,6 +32,7 @@ import io.wechatopen.camel.admin.AdminStatus;
 import io.wechatopen.camel.admin.WeChatOperations;
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.client.CamelAuthorizerTicketApi;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.WeChatApiResponses;
 import io.wechatopen.camel.cluster.NodeHeartbeat;
@@ -55,6 +56,7 @@ import io.wechatopen.camel.intake.AccountMessageIntake;
 import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
 import io.wechatopen.camel.intake.PushWriter;
+import io.wechatopen.camel.jssdk.JsSdkSigner;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.routes.AccountMessageRoutes;
@@ -64,6 +66,7 @@ import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
+import io.wechatopen.camel.routes.JsSdkRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.WeChatApiRoutes;
@@ -76,6 +79,7 @@ import io.wechatopen.camel.store.JdbcApiBackoffStore;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcAuthorizerTicketStore;
 import io.wechatopen.camel.store.JdbcComponentHealthStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcNodeStore;
@@ -88,6 +92,7 @@ import io.wechatopen.camel.token.ApiBackoff;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizationExchanger;
 import io.wechatopen.camel.token.AuthorizerReconciler;
+import io.wechatopen.camel.token.AuthorizerTicketManager;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.ComponentHealth;
 import io.wechatopen.camel.token.ComponentTokenManager;
@@ -129,6 +134,9 @@ public final class WeChatBeans extends ServiceSupport {
     private final PushWriter pushWriter;
     private final WeChatOperations operations;
     private final List<RoutesBuilder> routes;
+    /** JS-SDK on behalf of accounts (issue 10): jsapi tickets and wx.config signatures. */
+    private final AuthorizerTicketManager authorizerTicketManager;
+    private final JsSdkSigner jsSdkSigner;
 
     private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
             int migrationsApplied, CamelContext camelContext, Clock clock) {
@@ -197,6 +205,13 @@ public final class WeChatBeans extends ServiceSupport {
         this.operations = new WeChatOperations(List.copyOf(componentAppids), settings.http(), adminStatus,
                 adminEvents, authorizerStore, authorizerTokenManager);
 
+        // JS-SDK on behalf of accounts (issue 10): each account's jsapi_ticket and the wx.config signature.
+        this.authorizerTicketManager = new AuthorizerTicketManager(componentAppids, authorizerStore,
+                authorizerTokenManager::componentOf, new JdbcAuthorizerTicketStore(dataSource, sealer, clock),
+                new CamelAuthorizerTicketApi(camelContext.createProducerTemplate(), mapper), settings.tokens(),
+                settings.cluster(), clock);
+        this.jsSdkSigner = new JsSdkSigner(authorizerTicketManager, clock);
+
         this.pushWriter = new PushWriter(pushStore, PushWriter.writersFor(settings.store().maximumPoolSize()),
                 camelContext);
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
@@ -213,7 +228,8 @@ public final class WeChatBeans extends ServiceSupport {
                         new HealthEndpoints(camelContext, healthChecks, adminBearer, mapper),
                         new MetricsEndpoint(meterRegistry, adminBearer),
                         new AdminBackoffReset(adminBearer, backoff, List.copyOf(componentAppids))),
-                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat));
+                new AdminEventRoutes(adminEvents), new NoticeRoutes(relay), new NodeRoutes(heartbeat),
+                new JsSdkRoutes(jsSdkSigner));
     }
 
     /**
@@ -320,6 +336,9 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("wechatApiBackoff", apiBackoff);
         registry.bind("wechatMetrics", metrics);
         registry.bind("wechatOperations", operations);
+        // JS-SDK on behalf of accounts (issue 10)
+        registry.bind("authorizerTicketManager", authorizerTicketManager);
+        registry.bind("wechatJsSdk", jsSdkSigner);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
     }
