@@ -65,6 +65,7 @@ public final class AuthorizerTicketManager {
     private final KeyedLocks locks = new KeyedLocks();
     private final TokenCache cache;
     private final AtomicLong fetches = new AtomicLong();
+    /** The last fetch per account and type, when it failed; removed by its next success. */
     private final Map<String, FailedFetch> lastFailures = new ConcurrentHashMap<>();
 
     /**

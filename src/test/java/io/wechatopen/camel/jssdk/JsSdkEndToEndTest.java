@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +23,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wechatopen.camel.AuthorizerTokens;
 import io.wechatopen.camel.AuthorizerUnavailableException;
@@ -228,6 +236,36 @@ class JsSdkEndToEndTest {
                         e -> assertThat(e.getReason()).isEqualTo(Reason.UNAUTHORIZED)));
         assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorizer_ticket WHERE authorizer_appid = ?", appid))
                 .isZero();
+    }
+
+    @Test
+    void readmeRouteWhenThePageAsksForItsConfigThenJsonThatVerifiesAndBadUrlAnswered400() throws Exception {
+        String appid = authorized("wxjs000000000007");
+        String readme = Files.readString(RunningBundle.projectDir().resolve("README.md"));
+        int section = readme.indexOf("### JS-SDK on behalf");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        PluginHelper.getRoutesLoader(bundle.context())
+                .loadRoutes(ResourceHelper.fromString("readme-jssdk.camel.yaml", yaml));
+        // Routes added to a running context under the supervising route controller wait for a start.
+        bundle.context().getRouteController().startRoute("shop-jssdk-config-serve");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(bundle.context()
+                .getRouteController().getRouteStatus("shop-jssdk-config-serve")).hasToString("Started"));
+
+        HttpResponse<String> answer = bundle.get(bundle.baseUrl() + "/jssdk/config?appid=" + appid + "&url="
+                + URLEncoder.encode(PAGE + "#top", StandardCharsets.UTF_8), null);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        JsonNode config = new ObjectMapper().readTree(answer.body());
+        assertThat(config.get("appId").asText()).isEqualTo(appid);
+        assertThat(config.get("signature").asText()).isEqualTo(JsSdkSignature.sign(
+                sandbox.authorizerTickets().issuedTo(appid).get(0).ticket(), config.get("nonceStr").asText(),
+                config.get("timestamp").asText(), PAGE));
+        HttpResponse<String> bad = bundle.get(bundle.baseUrl() + "/jssdk/config?appid=" + appid + "&url=%2Frelative",
+                null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("page URL");
     }
 
     /** {@code direct:wechat-jssdk-signature}, with Camel's wrapper taken off a failure. */

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * {@code GET /cgi-bin/ticket/getticket} over real HTTP: tickets for an account's access token, WeChat's errcodes for
- * a missing, unknown, withdrawn or expired token and for a wrong type, the state view of issued tickets, and an
+ * a missing, malformed, withdrawn or expired token and for a wrong type, the state view of issued tickets, and an
  * injected fault.
  */
 class SandboxTicketApiRouteTest extends SandboxWithoutTimerTestSupport {
