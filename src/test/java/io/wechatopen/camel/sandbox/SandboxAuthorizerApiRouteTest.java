@@ -333,6 +333,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("user_info", raw("GET", "/cgi-bin/user/info?openid=o1&access_token=" + accessToken, null));
         calls.put("send", raw("POST", "/cgi-bin/message/custom/send?access_token=" + accessToken,
                 "{\"touser\":\"o1\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+        calls.put("getticket", raw("GET", "/cgi-bin/ticket/getticket?type=jsapi&access_token=" + accessToken, null));
         assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
                 .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
 
@@ -351,6 +352,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         assertThat(ownOption("get_authorizer_option", accessToken, "{\"option_name\":\"location_report\"}")
                 .get("option_value").asText()).isEqualTo("2");
         assertThat(parse(get("/cgi-bin/getcallbackip?access_token=" + accessToken)).has("ip_list")).isTrue();
+        assertThat(state.authorizerTickets().issuedTo(ACCOUNT)).as("getticket's lost reply").hasSize(1);
     }
 
     @Test
