@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,7 @@ import io.wechatopen.camel.crypto.JsSdkSignature;
 import io.wechatopen.camel.sandbox.SandboxAuthorizerTickets;
 import io.wechatopen.camel.sandbox.SandboxState;
 import io.wechatopen.camel.support.LogCapture;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
@@ -51,6 +53,7 @@ import io.wechatopen.camel.support.RunningBundle;
  * arrive as typed exceptions with nothing stored; a withdrawn account gets no ticket and its stored one is deleted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NettyLeakCheck.class)
 class JsSdkEndToEndTest {
 
     private static final String ENDPOINT = "direct:wechat-jssdk-signature";

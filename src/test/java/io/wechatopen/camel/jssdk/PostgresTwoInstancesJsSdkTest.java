@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.wechatopen.camel.crypto.JsSdkSignature;
 import io.wechatopen.camel.sandbox.SandboxAuthorizerTickets;
@@ -31,6 +32,7 @@ import io.wechatopen.camel.store.TestDatabases;
 import io.wechatopen.camel.store.TestDatabases.Db;
 import io.wechatopen.camel.store.TestDatabases.Vendor;
 import io.wechatopen.camel.support.DetachedSandbox;
+import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
 /**
@@ -39,6 +41,7 @@ import io.wechatopen.camel.support.RunningBundle;
  * verifies with that ticket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NettyLeakCheck.class)
 class PostgresTwoInstancesJsSdkTest {
 
     private static final String ACCOUNT = "wxjs0000000000a1";
