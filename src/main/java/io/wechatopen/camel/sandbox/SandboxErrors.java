@@ -23,6 +23,8 @@ public final class SandboxErrors {
     public static final int APPSECRET_MISSING = 41004;
     public static final int ACCESS_TOKEN_EXPIRED = 42001;
     public static final int DATA_FORMAT_ERROR = 47001;
+    /** getticket with a {@code type} other than jsapi or wx_card (JS-SDK on behalf, issue 10). */
+    public static final int INVALID_ARGS = 40097;
     public static final int NOT_AUTHORIZED = 61003;
     public static final int TICKET_EXPIRED = 61005;
     public static final int TICKET_INVALID = 61006;
@@ -64,6 +66,7 @@ public final class SandboxErrors {
         m.put(ACCESS_TOKEN_MISSING, "access_token missing");
         m.put(APPSECRET_MISSING, "appsecret missing");
         m.put(ACCESS_TOKEN_EXPIRED, "access_token expired");
+        m.put(INVALID_ARGS, "invalid args");
         m.put(45009, "reach max api daily quota limit");
         m.put(DATA_FORMAT_ERROR, "data format error");
         m.put(48001, "api unauthorized");

@@ -52,6 +52,8 @@ public final class SandboxFaults {
     public static final String USERINFO = "userinfo";
     /** {@code GET /sns/component/jscode2session} (component token): a mini-program login. */
     public static final String JSCODE2SESSION = "jscode2session";
+    /** {@code GET /cgi-bin/ticket/getticket} (authorizer token): jsapi / wx_card tickets. */
+    public static final String GETTICKET = "getticket";
     /** A {@code component_verify_ticket} push to the 授权事件接收URL. */
     /** {@code /cgi-bin/openapi/quota/get} (getApiQuota). */
     public static final String QUOTA_GET = "quota_get";
@@ -66,7 +68,7 @@ public final class SandboxFaults {
             API_QUERY_AUTH, API_AUTHORIZER_TOKEN, API_GET_AUTHORIZER_INFO, API_GET_AUTHORIZER_LIST,
             API_GET_AUTHORIZER_OPTION, API_SET_AUTHORIZER_OPTION, GET_AUTHORIZER_OPTION, SET_AUTHORIZER_OPTION,
             GETCALLBACKIP, USER_INFO, SEND, TICKET_PUSH, AUTHORIZATION_PUSH, QUOTA_GET, CLEAR_QUOTA_V2, ACCESS_TOKEN,
-            REFRESH_TOKEN, USERINFO, JSCODE2SESSION);
+            REFRESH_TOKEN, USERINFO, JSCODE2SESSION, GETTICKET);
     /** The API names that are pushes (sent by the sandbox): only these accept {@code drop}. */
     public static final Set<String> PUSHES = Set.of(TICKET_PUSH, AUTHORIZATION_PUSH);
 

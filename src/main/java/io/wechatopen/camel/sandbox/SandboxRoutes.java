@@ -45,6 +45,7 @@ import io.wechatopen.camel.crypto.WeChatMessageCrypto;
  * <tr><td>{@value #API_MESSAGE_SEND}</td><td>POST /cgi-bin/message/custom/send</td></tr>
  * <tr><td>{@value #API_QUOTA_GET}</td><td>POST /cgi-bin/openapi/quota/get</td></tr>
  * <tr><td>{@value #API_CLEAR_QUOTA}</td><td>POST /cgi-bin/component/clear_quota/v2</td></tr>
+ * <tr><td>{@value #API_GETTICKET}</td><td>GET /cgi-bin/ticket/getticket</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE}</td><td>GET /cgi-bin/componentloginpage</td></tr>
  * <tr><td>{@value #AUTHORIZATION_PAGE_MOBILE}</td><td>GET /safe/bindcomponent</td></tr>
  * <tr><td>{@value #AUTHORIZATION_APPROVE}</td><td>POST /cgi-bin/componentloginpage/approve (the page's form)</td></tr>
@@ -89,6 +90,7 @@ public class SandboxRoutes extends RouteBuilder {
     public static final String API_MESSAGE_SEND = "wechat-sandbox-api-custom-message-send";
     public static final String API_QUOTA_GET = "wechat-sandbox-api-quota-get";
     public static final String API_CLEAR_QUOTA = "wechat-sandbox-api-quota-clear";
+    public static final String API_GETTICKET = "wechat-sandbox-api-ticket-get";
     public static final String AUTHORIZATION_PAGE = "wechat-sandbox-authorization-page-show";
     public static final String AUTHORIZATION_PAGE_MOBILE = "wechat-sandbox-authorization-mobile-page-show";
     public static final String AUTHORIZATION_APPROVE = "wechat-sandbox-authorization-approve";
@@ -200,6 +202,9 @@ public class SandboxRoutes extends RouteBuilder {
         api(API_QUOTA_GET, "/cgi-bin/openapi/quota/get", "POST", SandboxFaults.QUOTA_GET, api, quota::quota);
         api(API_CLEAR_QUOTA, "/cgi-bin/component/clear_quota/v2", "POST", SandboxFaults.CLEAR_QUOTA_V2, api,
                 quota::clear);
+        // JS-SDK on behalf (issue 10)
+        api(API_GETTICKET, "/cgi-bin/ticket/getticket", "GET", SandboxFaults.GETTICKET, api,
+                new SandboxTicketApiHandler(state, api)::getTicket);
 
         reply(from(consumer("/cgi-bin/componentloginpage", "GET"))
                 .routeId(AUTHORIZATION_PAGE)

@@ -50,6 +50,8 @@ public final class SandboxState {
     private final SandboxFaults faults = new SandboxFaults();
     private final SandboxAuthorizations authorizations;
     private final SandboxOAuth oauth;
+    /** getticket's tickets (JS-SDK on behalf, issue 10). */
+    private final SandboxAuthorizerTickets authorizerTickets;
 
     private final Map<String, Instant> tickets = new HashMap<>();
     private SandboxTicket latestTicket;
@@ -89,6 +91,7 @@ public final class SandboxState {
         }
         this.authorizations = new SandboxAuthorizations(component.appid(), clock, tokenLifetime);
         this.oauth = new SandboxOAuth(component.appid(), clock);
+        this.authorizerTickets = new SandboxAuthorizerTickets(tokenLifetime);
     }
 
     /** The component (third-party platform) this sandbox serves. */
@@ -114,6 +117,11 @@ public final class SandboxState {
     /** Web authorization codes, users' OAuth tokens and mini-program login codes (issue 10). */
     public SandboxOAuth oauth() {
         return oauth;
+    }
+
+    /** The tickets issued through getticket ({@code jsapi_ticket}s). */
+    public SandboxAuthorizerTickets authorizerTickets() {
+        return authorizerTickets;
     }
 
     /**
@@ -364,6 +372,7 @@ public final class SandboxState {
 
         view.putAll(authorizations.snapshot());
         view.put("oauth", oauth.snapshot());
+        view.put("authorizer_tickets", authorizerTickets.view(now));
         view.put("calls", new TreeMap<>(calls));
         Map<String, Object> faultView = new LinkedHashMap<>();
         faults.pending().forEach((api, list) -> faultView.put(api, list.stream().map(SandboxFault::toMap).toList()));

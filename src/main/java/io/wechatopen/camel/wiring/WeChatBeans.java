@@ -34,6 +34,7 @@ import io.wechatopen.camel.admin.WeChatOperations;
 import io.wechatopen.camel.api.ComponentApiClient;
 import io.wechatopen.camel.client.ApiTokens;
 import io.wechatopen.camel.client.AuthorizerApiCalls;
+import io.wechatopen.camel.client.CamelAuthorizerTicketApi;
 import io.wechatopen.camel.client.CamelComponentApiClient;
 import io.wechatopen.camel.client.CamelQuotaApiClient;
 import io.wechatopen.camel.client.OnBehalfServices;
@@ -67,6 +68,7 @@ import io.wechatopen.camel.intake.ComponentPushIntake;
 import io.wechatopen.camel.intake.ComponentTokenWakeups;
 import io.wechatopen.camel.intake.PassiveReplies;
 import io.wechatopen.camel.intake.PushWriter;
+import io.wechatopen.camel.jssdk.JsSdkSigner;
 import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.quota.ComponentQuota;
@@ -87,6 +89,7 @@ import io.wechatopen.camel.routes.AuthorizationRoutes;
 import io.wechatopen.camel.routes.AuthorizerTokenRoutes;
 import io.wechatopen.camel.routes.ComponentEventRoutes;
 import io.wechatopen.camel.routes.ComponentTokenRoutes;
+import io.wechatopen.camel.routes.JsSdkRoutes;
 import io.wechatopen.camel.routes.NodeRoutes;
 import io.wechatopen.camel.routes.NoticeRoutes;
 import io.wechatopen.camel.routes.OnBehalfRoutes;
@@ -104,6 +107,7 @@ import io.wechatopen.camel.store.JdbcApiBackoffStore;
 import io.wechatopen.camel.store.JdbcAuthorizationCodeStore;
 import io.wechatopen.camel.store.JdbcAuthorizationStateStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
+import io.wechatopen.camel.store.JdbcAuthorizerTicketStore;
 import io.wechatopen.camel.store.JdbcComponentHealthStore;
 import io.wechatopen.camel.store.JdbcComponentTokenStore;
 import io.wechatopen.camel.store.JdbcNodeStore;
@@ -118,6 +122,7 @@ import io.wechatopen.camel.token.ApiBackoff;
 import io.wechatopen.camel.token.AuthorizationEventProcessor;
 import io.wechatopen.camel.token.AuthorizationExchanger;
 import io.wechatopen.camel.token.AuthorizerReconciler;
+import io.wechatopen.camel.token.AuthorizerTicketManager;
 import io.wechatopen.camel.token.AuthorizerTokenManager;
 import io.wechatopen.camel.token.AuthorizerTokenSource;
 import io.wechatopen.camel.token.ComponentHealth;
@@ -165,6 +170,9 @@ public final class WeChatBeans extends ServiceSupport {
     private final WeChatOperations operations;
     private final QuotaClearance quotaClearance;
     private final List<RoutesBuilder> routes;
+    /** JS-SDK on behalf of accounts (issue 10): jsapi tickets and wx.config signatures. */
+    private final AuthorizerTicketManager authorizerTicketManager;
+    private final JsSdkSigner jsSdkSigner;
 
     private WeChatBeans(WeChatSettings settings, DataSource dataSource, HikariDataSource ownPool,
             int migrationsApplied, CamelContext camelContext, Clock clock) {
@@ -271,6 +279,13 @@ public final class WeChatBeans extends ServiceSupport {
         AccountMessageAnswerRoutes answerRoutes = new AccountMessageAnswerRoutes(accountMessages, replies,
                 new ReleaseTestResponder(accountMessages, replies, clock), new ReleaseTestFollowUp(exchanger));
 
+        // JS-SDK on behalf of accounts (issue 10): each account's jsapi_ticket and the wx.config signature.
+        this.authorizerTicketManager = new AuthorizerTicketManager(componentAppids, authorizerStore,
+                authorizerTokenManager::componentOf, new JdbcAuthorizerTicketStore(dataSource, sealer, clock),
+                new CamelAuthorizerTicketApi(camelContext.createProducerTemplate(), mapper), settings.tokens(),
+                settings.cluster(), clock);
+        this.jsSdkSigner = new JsSdkSigner(authorizerTicketManager, clock);
+
         this.pushWriter = new PushWriter(pushStore, PushWriter.writersFor(settings.store().maximumPoolSize()),
                 camelContext);
         this.routes = List.of(new WeChatRouteConfigurations(settings.api(), apiTokens, metrics),
@@ -294,7 +309,8 @@ public final class WeChatBeans extends ServiceSupport {
                 new TokenRelayRoutes(new TokenRelayEndpoint(relaySettings, componentTokenManager,
                         authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)),
                 new QuotaRoutes(componentQuota, adminQuota),
-                onBehalfRoutes(settings, camelContext, componentAppids, authorizerTokenManager, mapper, clock));
+                onBehalfRoutes(settings, camelContext, componentAppids, authorizerTokenManager, mapper, clock),
+                new JsSdkRoutes(jsSdkSigner));
     }
 
     /**
@@ -417,6 +433,9 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("wechatMetrics", metrics);
         registry.bind("wechatOperations", operations);
         registry.bind("quotaClearance", quotaClearance);
+        // JS-SDK on behalf of accounts (issue 10)
+        registry.bind("authorizerTicketManager", authorizerTicketManager);
+        registry.bind("wechatJsSdk", jsSdkSigner);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
         // Issue 10 item 8: the relay's answers keep their Cache-Control: no-store.

@@ -341,6 +341,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         calls.put("refresh_token", raw("GET", "/sns/oauth2/component/refresh_token" + component, null));
         calls.put("userinfo", raw("GET", "/sns/userinfo?access_token=x&openid=o1", null));
         calls.put("jscode2session", raw("GET", "/sns/component/jscode2session" + component, null));
+        calls.put("getticket", raw("GET", "/cgi-bin/ticket/getticket?type=jsapi&access_token=" + accessToken, null));
         assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(SandboxFaults.APIS.stream()
                 .filter(api -> !SandboxFaults.PUSHES.contains(api)).toList());
 
@@ -359,6 +360,7 @@ class SandboxAuthorizerApiRouteTest extends SandboxWithoutTimerTestSupport {
         assertThat(ownOption("get_authorizer_option", accessToken, "{\"option_name\":\"location_report\"}")
                 .get("option_value").asText()).isEqualTo("2");
         assertThat(parse(get("/cgi-bin/getcallbackip?access_token=" + accessToken)).has("ip_list")).isTrue();
+        assertThat(state.authorizerTickets().issuedTo(ACCOUNT)).as("getticket's lost reply").hasSize(1);
     }
 
     @Test

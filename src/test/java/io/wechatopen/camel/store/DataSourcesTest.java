@@ -42,7 +42,7 @@ class DataSourcesTest {
                 assertThat(connection.isValid(1)).isTrue();
                 assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
             }
-            assertThat(StoreMigrations.migrate(dataSource)).isEqualTo(5);
+            assertThat(StoreMigrations.migrate(dataSource)).isEqualTo(8);
         }
     }
 

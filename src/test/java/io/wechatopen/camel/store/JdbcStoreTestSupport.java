@@ -137,11 +137,11 @@ abstract class JdbcStoreTestSupport {
     // --- migrations
 
     /**
-     * Every migration: V1 to V3, V5 and V6 everywhere, plus V4 (Quartz's tables) on the databases several instances
+     * Every migration: V1 to V3, V5 to V9 everywhere, plus V4 (Quartz's tables) on the databases several instances
      * share.
      */
     private int migrationCount() {
-        return vendor() == Vendor.H2 ? 5 : 6;
+        return vendor() == Vendor.H2 ? 8 : 9;
     }
 
     @Test
@@ -154,8 +154,8 @@ abstract class JdbcStoreTestSupport {
                     "wechat_authorization_state", "wechat_authorization_code")) {
                 assertThat(count(fresh.dataSource(), "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            for (String version : vendor() == Vendor.H2 ? List.of("1", "2", "3", "5", "6")
-                    : List.of("1", "2", "3", "4", "5", "6")) {
+            for (String version : vendor() == Vendor.H2 ? List.of("1", "2", "3", "5", "6", "7", "8", "9")
+                    : List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")) {
                 assertThat(count(fresh.dataSource(),
                         "SELECT COUNT(*) FROM " + quoted(StoreMigrations.HISTORY_TABLE) + " WHERE " + quoted("version")
                                 + " = '" + version + "' AND " + quoted("success") + " = " + trueLiteral()))

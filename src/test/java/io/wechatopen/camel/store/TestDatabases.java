@@ -276,7 +276,8 @@ public final class TestDatabases {
                 for (String table : new String[] {"wechat_authorization_event", "wechat_authorizer",
                         "wechat_component", "wechat_authorization_state", "wechat_authorization_code", "wechat_notice",
                         "wechat_node", "wechat_component_health", "wechat_api_backoff",
-                        "wechat_authorizer_sweep", "wechat_quota_reset", "wechat_quota_reading"}) {
+                        "wechat_authorizer_sweep", "wechat_quota_reset", "wechat_quota_reading",
+                        "wechat_authorizer_ticket", "wechat_oauth_state"}) {
                     statement.executeUpdate("DELETE FROM " + table);
                 }
             } catch (SQLException e) {
