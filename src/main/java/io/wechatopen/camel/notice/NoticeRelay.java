@@ -97,10 +97,12 @@ public final class NoticeRelay {
             int delivered = 0;
             while (again.getAndSet(false)) {
                 int[] counts;
+                // Until a claim finds nothing: a short batch does not mean the outbox is empty, since another
+                // instance claiming at the same moment may have taken some of the rows this one read.
                 do {
                     counts = relayBatch();
                     delivered += counts[1];
-                } while (counts[0] == BATCH);
+                } while (counts[0] > 0);
             }
             return delivered;
         } finally {

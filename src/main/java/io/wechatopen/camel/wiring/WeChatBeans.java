@@ -73,7 +73,6 @@ import io.wechatopen.camel.notice.AccountMessageOutbox;
 import io.wechatopen.camel.notice.NoticeRelay;
 import io.wechatopen.camel.quota.ComponentQuota;
 import io.wechatopen.camel.quota.QuotaClearance;
-import io.wechatopen.camel.relay.NoStoreHeaderFilter;
 import io.wechatopen.camel.relay.RelayedAuthorizerTokens;
 import io.wechatopen.camel.relay.RelayedComponentTokens;
 import io.wechatopen.camel.relay.TokenApisRefused;
@@ -130,6 +129,7 @@ import io.wechatopen.camel.token.ComponentTokenManager;
 import io.wechatopen.camel.token.ComponentTokenSource;
 import io.wechatopen.camel.token.WeChatMetrics;
 import io.wechatopen.camel.web.AuthorizationPages;
+import io.wechatopen.camel.web.NoStoreHeaderFilter;
 import io.wechatopen.camel.web.OAuthPages;
 
 /**
@@ -438,7 +438,7 @@ public final class WeChatBeans extends ServiceSupport {
         registry.bind("wechatJsSdk", jsSdkSigner);
         // camel-micrometer's endpoints (micrometer:counter:...) in integrators' routes report to the same registry.
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
-        // Issue 10 item 8: the relay's answers keep their Cache-Control: no-store.
+        // The relay's answers and the authorization pages keep their Cache-Control: no-store.
         registry.bind(NoStoreHeaderFilter.BEAN_NAME, new NoStoreHeaderFilter());
     }
 

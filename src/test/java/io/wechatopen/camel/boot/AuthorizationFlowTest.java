@@ -219,7 +219,9 @@ class AuthorizationFlowTest {
         start(Map.of());
         String location = bundle.startAuthorization("").headers().firstValue("Location").orElseThrow();
         JsonNode approval = bundle.approve(location, "wx1000000000000001");
-        assertThat(bundle.get(approval.path("redirect_url").asText(), null).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = bundle.get(approval.path("redirect_url").asText(), null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         HttpResponse<String> again = bundle.get(approval.path("redirect_url").asText(), null);
         assertThat(again.statusCode()).isEqualTo(409);

@@ -253,6 +253,7 @@ class OAuthOnBehalfBrowserTest {
                 + "/oauth/callback?code=forged-code&state=" + state + "&appid=" + ACCOUNT, null);
 
         assertThat(callback.statusCode()).isEqualTo(400);
+        assertThat(callback.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(callback.body()).contains("40029");
         assertThat(users.getReceivedCounter()).isZero();
     }
