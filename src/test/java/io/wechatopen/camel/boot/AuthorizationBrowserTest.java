@@ -11,21 +11,18 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.wechatopen.camel.support.HeadlessChromium;
 import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
 
@@ -37,50 +34,30 @@ import io.wechatopen.camel.support.RunningBundle;
 @ExtendWith(NettyLeakCheck.class)
 class AuthorizationBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String ACCOUNT = "wx1000000000000001";
 
     private RunningBundle bundle;
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
     void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("Chromium and chromedriver must be installed under CI=true"
-                    + " (apt-get install chromium chromium-driver; .ci/run does it)");
-        }
-        Assumptions.assumeTrue(present, "Chromium or chromedriver not installed: browser test skipped"
-                + " (apt-get install chromium chromium-driver)");
+        HeadlessChromium.requireInstalled();
         bundle = RunningBundle.start(Map.of());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> bundle.status().at("/components/0/component_token/valid").asBoolean());
 
-        profile = Files.createTempDirectory("wechat-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (bundle != null) {
             bundle.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 

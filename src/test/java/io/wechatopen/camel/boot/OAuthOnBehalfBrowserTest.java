@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,7 +17,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,6 +34,7 @@ import io.wechatopen.camel.AuthorizerUnavailableException;
 import io.wechatopen.camel.api.WeChatApiException;
 import io.wechatopen.camel.client.SecretMaskingMap;
 import io.wechatopen.camel.sandbox.SandboxOAuth;
+import io.wechatopen.camel.support.HeadlessChromium;
 import io.wechatopen.camel.support.LogCapture;
 import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
@@ -56,27 +50,19 @@ import io.wechatopen.camel.support.RunningBundle;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OAuthOnBehalfBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String ACCOUNT = "wx1000000000000001";
     private static final String MINI_PROGRAM = "wx1000000000000002";
     private static final String NOT_AUTHORIZED = "wx1000000000000003";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunningBundle bundle;
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
     private MockEndpoint users;
 
     @BeforeAll
     void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("Chromium and chromedriver must be installed under CI=true"
-                    + " (apt-get install chromium chromium-driver; .ci/run does it)");
-        }
-        Assumptions.assumeTrue(present, "Chromium or chromedriver not installed: browser test skipped"
-                + " (apt-get install chromium chromium-driver)");
+        HeadlessChromium.requireInstalled();
         bundle = RunningBundle.start(Map.of());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> bundle.status().at("/components/0/component_token/valid").asBoolean());
@@ -91,15 +77,8 @@ class OAuthOnBehalfBrowserTest {
                 .getRouteStatus("wechat-oauth-user-receive").isStarted());
         users = bundle.context().getEndpoint("mock:oauth-user", MockEndpoint.class);
 
-        profile = Files.createTempDirectory("wechat-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
     }
 
     @BeforeEach
@@ -119,16 +98,11 @@ class OAuthOnBehalfBrowserTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (bundle != null) {
             bundle.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
