@@ -140,6 +140,9 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
             + " status_changed_at = ?, access_token = NULL, access_token_expires_at = NULL, refresh_token = NULL,"
             + " updated_at = ?, version = version + 1"
             + " WHERE component_appid = ? AND authorizer_appid = ? AND status_changed_at <= ?";
+    /** A withdrawn account's JS-SDK tickets go with its tokens: they are signed for pages of that account. */
+    private static final String DELETE_TICKETS = "DELETE FROM wechat_authorizer_ticket"
+            + " WHERE component_appid = ? AND authorizer_appid = ?";
     private static final String INSERT_UNAUTHORIZED = "INSERT INTO wechat_authorizer (component_appid,"
             + " authorizer_appid, status, status_changed_at, func_info, info, updated_at, version)"
             + " VALUES (?, ?, 'UNAUTHORIZED', ?, '[]', '{}', ?, 1)";
@@ -571,6 +574,12 @@ public final class JdbcAuthorizerStore implements AuthorizerStore {
                 insert.setLong(3, effective);
                 insert.setLong(4, now);
             });
+            if (changed) {
+                try (PreparedStatement delete = connection.prepareStatement(DELETE_TICKETS)) {
+                    bindKey(delete, 1, componentAppid, authorizerAppid);
+                    delete.executeUpdate();
+                }
+            }
             writeNotice(connection, changed, notice);
             return changed;
         }), notice);

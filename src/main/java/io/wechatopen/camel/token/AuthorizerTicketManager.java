@@ -38,7 +38,8 @@ import io.wechatopen.camel.store.AuthorizerTicketStore;
  * valid until its own expiry), so a ticket fetched under a lease that was lost meanwhile is still handed out.
  *
  * <p>Only accounts that are AUTHORIZED now get a ticket: for a withdrawn account, or one that must authorize again,
- * its stored tickets are deleted and {@link AuthorizerUnavailableException} says why. Reads are served from this
+ * its stored tickets are deleted (the store also deletes them when it stores a withdrawal) and
+ * {@link AuthorizerUnavailableException} says why. Reads are served from this
  * instance's {@link TokenCache} for up to {@link TokenCache#FRESHNESS} after the row was read, so a withdrawal
  * stored elsewhere is seen within that bound.
  *

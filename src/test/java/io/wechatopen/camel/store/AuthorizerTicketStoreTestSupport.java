@@ -87,6 +87,21 @@ abstract class AuthorizerTicketStoreTestSupport {
     }
 
     @Test
+    void markUnauthorizedWhenTheAccountHasTicketsThenTheyAreDeletedInTheSameWrite() {
+        for (String component : List.of(COMPONENT, OTHER_COMPONENT)) {
+            store.tryLease(component, ACCOUNT, JSAPI, "node-a", T0, T0.plus(LEASE));
+            assertThat(store.saveUnderLease(ticket(component, "ticket-" + component), "node-a")).isTrue();
+        }
+        JdbcAuthorizerStore authorizers = new JdbcAuthorizerStore(db.dataSource(),
+                SecretSealer.fromKeys(TestDatabases.TEST_KEY), clock);
+
+        assertThat(authorizers.markUnauthorized(COMPONENT, ACCOUNT, T0.plusSeconds(1))).isTrue();
+
+        assertThat(store.find(COMPONENT, ACCOUNT, JSAPI)).isEmpty();
+        assertThat(store.find(OTHER_COMPONENT, ACCOUNT, JSAPI)).as("another platform's authorization").isPresent();
+    }
+
+    @Test
     void tryLeaseWhenHeldByAnotherThenRefusedUntilItsDeadlineAndSaveOfTheLoserRefused() {
         assertThat(store.tryLease(COMPONENT, ACCOUNT, JSAPI, "node-a", T0, T0.plus(LEASE))).isTrue();
         assertThat(store.tryLease(COMPONENT, ACCOUNT, JSAPI, "node-b", T0.plusSeconds(1), T0.plus(LEASE)))
