@@ -19,6 +19,7 @@ import io.wechatopen.camel.api.WeChatUnreachableException;
 import io.wechatopen.camel.config.ComponentSettings;
 import io.wechatopen.camel.store.QuotaStore;
 import io.wechatopen.camel.token.ApiBackoff;
+import io.wechatopen.camel.token.AuthorizerTicketManager;
 
 /**
  * {@code clear_quota/v2} as an operator's action, never automatic: WeChat allows {@value #MONTHLY_RESETS} resets
@@ -125,6 +126,8 @@ public final class QuotaClearance {
             int ended = backoff.resetAll(componentAppid);
             LOG.info("Quota of {} reset with clear_quota/v2; {} API back-off(s) ended", componentAppid, ended);
         } else {
+            // the account's own quota breakers (its getticket) end with it
+            backoff.reset(componentAppid, AuthorizerTicketManager.QUOTA_API_PREFIX + authorizerAppid);
             LOG.info("Quota of {} reset with clear_quota/v2 for {}", authorizerAppid, componentAppid);
         }
         return budget(componentAppid, authorizerAppid);

@@ -57,8 +57,12 @@ public final class AuthorizerTicketManager {
     private final Set<String> componentAppids;
     private final AuthorizerStore authorizers;
     private final Function<String, String> componentOf;
+    /** The back-off key of an account's getticket, followed by its appid (at most 64 characters in all). */
+    public static final String QUOTA_API_PREFIX = "getticket:";
+
     private final AuthorizerTicketStore store;
     private final AuthorizerTicketApi api;
+    private final ApiBackoff backoff;
     private final Duration skew;
     private final String nodeId;
     private final Duration leaseDuration;
@@ -76,17 +80,19 @@ public final class AuthorizerTicketManager {
      *        ({@link AuthorizerTokenManager#componentOf}); throws {@link AuthorizerUnavailableException}
      * @param store where tickets and their leases are kept
      * @param api WeChat's getticket
+     * @param backoff where a 45009 of an account's getticket opens that account's quota breaker
      * @param policy {@code wechat.token.refresh-skew}: how long before its expiry a ticket is renewed
      * @param cluster this instance's node id and the lease duration
      */
     public AuthorizerTicketManager(Set<String> componentAppids, AuthorizerStore authorizers,
             Function<String, String> componentOf, AuthorizerTicketStore store, AuthorizerTicketApi api,
-            TokenPolicy policy, ClusterSettings cluster, Clock clock) {
+            ApiBackoff backoff, TokenPolicy policy, ClusterSettings cluster, Clock clock) {
         this.componentAppids = Set.copyOf(componentAppids);
         this.authorizers = authorizers;
         this.componentOf = componentOf;
         this.store = store;
         this.api = api;
+        this.backoff = backoff;
         this.skew = policy.refreshSkew();
         this.nodeId = cluster.nodeId();
         this.leaseDuration = cluster.leaseDuration();
@@ -202,9 +208,15 @@ public final class AuthorizerTicketManager {
                 return stored;
             }
             TicketResponse answer;
+            // getticket's daily quota is the account's own (calls made on its behalf count against it), so its
+            // breaker is kept per account: after a 45009 no instance calls again before midnight Beijing time or an
+            // operator's reset (POST /admin/backoffs/reset, clear_quota).
+            String quotaApi = QUOTA_API_PREFIX + authorizerAppid;
             try {
+                backoff.check(componentAppid, quotaApi);
                 answer = api.ticket(componentAppid, authorizerAppid, type);
             } catch (RuntimeException e) {
+                backoff.quotaExhaustedIf(componentAppid, quotaApi, e);
                 lastFailures.put(key, new FailedFetch(fetches.incrementAndGet(), e));
                 throw e;
             }

@@ -282,7 +282,7 @@ public final class WeChatBeans extends ServiceSupport {
         // JS-SDK on behalf of accounts (issue 10): each account's jsapi_ticket and the wx.config signature.
         this.authorizerTicketManager = new AuthorizerTicketManager(componentAppids, authorizerStore,
                 authorizerTokenManager::componentOf, new JdbcAuthorizerTicketStore(dataSource, sealer, clock),
-                new CamelAuthorizerTicketApi(camelContext.createProducerTemplate(), mapper), settings.tokens(),
+                new CamelAuthorizerTicketApi(camelContext.createProducerTemplate(), mapper), backoff, settings.tokens(),
                 settings.cluster(), clock);
         this.jsSdkSigner = new JsSdkSigner(authorizerTicketManager, clock);
 

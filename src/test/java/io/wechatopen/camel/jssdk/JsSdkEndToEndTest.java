@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +47,7 @@ import io.wechatopen.camel.sandbox.SandboxState;
 import io.wechatopen.camel.support.LogCapture;
 import io.wechatopen.camel.support.NettyLeakCheck;
 import io.wechatopen.camel.support.RunningBundle;
+import io.wechatopen.camel.token.BackingOffException;
 
 /**
  * JS-SDK on behalf of accounts, end to end: the bundle with its sandbox over real HTTP and its H2 database. The
@@ -205,7 +208,7 @@ class JsSdkEndToEndTest {
     }
 
     @Test
-    void signatureWhenGetticketRefusedThenWeChatApiExceptionNothingStoredAndNextCallSucceeds() throws Exception {
+    void signatureWhenGetticketQuotaSpentThenAccountsBreakerOpensUntilAnOperatorResetsIt() throws Exception {
         String appid = authorized("wxjs000000000005");
         bundle.injectFault("{\"api\":\"getticket\",\"count\":1,\"errcode\":45009}");
 
@@ -216,6 +219,18 @@ class JsSdkEndToEndTest {
         assertThat(bundle.count("SELECT COUNT(*) FROM wechat_authorizer_ticket WHERE authorizer_appid = ? AND"
                 + " lease_holder IS NOT NULL", appid)).as("the lease released").isZero();
 
+        // the account's getticket quota is spent until midnight Beijing time: WeChat is not asked again
+        long calls = bundle.sandboxState().at("/calls/getticket").asLong();
+        assertThatThrownBy(() -> sign(appid, PAGE)).isInstanceOfSatisfying(BackingOffException.class,
+                e -> assertThat(e.getErrcode()).isEqualTo(45009));
+        assertThat(bundle.sandboxState().at("/calls/getticket").asLong()).isEqualTo(calls);
+        assertThat(sign(authorized("wxjs000000000009"), PAGE)).as("another account's quota").containsKey("signature");
+
+        // the operator cleared the quota
+        HttpResponse<String> reset = bundle.send(HttpRequest.newBuilder(URI.create(bundle.baseUrl()
+                + "/admin/backoffs/reset")).header("Authorization", "Bearer " + RunningBundle.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(reset.statusCode()).isEqualTo(200);
         Map<String, String> config = sign(appid, PAGE);
         assertThat(config.get("signature")).isEqualTo(JsSdkSignature.sign(
                 sandbox.authorizerTickets().issuedTo(appid).get(0).ticket(), config.get("nonceStr"),

@@ -31,6 +31,7 @@ import io.wechatopen.camel.config.TokenPolicy;
 import io.wechatopen.camel.model.Authorization;
 import io.wechatopen.camel.model.AuthorizerTicket;
 import io.wechatopen.camel.store.AuthorizerTicketStore;
+import io.wechatopen.camel.store.JdbcApiBackoffStore;
 import io.wechatopen.camel.store.JdbcAuthorizerStore;
 import io.wechatopen.camel.store.JdbcAuthorizerTicketStore;
 import io.wechatopen.camel.store.SecretSealer;
@@ -56,6 +57,7 @@ class AuthorizerTicketManagerTest {
     private MutableClock clock;
     private JdbcAuthorizerStore authorizers;
     private JdbcAuthorizerTicketStore tickets;
+    private ApiBackoff backoff;
     private final CountingTicketApi api = new CountingTicketApi();
 
     @BeforeAll
@@ -76,6 +78,7 @@ class AuthorizerTicketManagerTest {
         SecretSealer sealer = SecretSealer.fromKeys(TestDatabases.TEST_KEY);
         authorizers = new JdbcAuthorizerStore(db.dataSource(), sealer, clock);
         tickets = new JdbcAuthorizerTicketStore(db.dataSource(), sealer, clock);
+        backoff = new ApiBackoff(new JdbcApiBackoffStore(db.dataSource(), clock), clock);
         authorizers.saveAuthorization(new Authorization(COMPONENT, ACCOUNT, "token", T0.plusSeconds(7200), "refresh",
                 List.of(1), T0), null);
         api.calls.set(0);
@@ -102,7 +105,8 @@ class AuthorizerTicketManagerTest {
         CountDownLatch release = new CountDownLatch(1);
         api.answer = () -> {
             awaitLatch(release);
-            throw new WeChatApiException("/cgi-bin/ticket/getticket", 45009, "reach max api daily quota limit");
+            // not 45009, which would open the account's quota breaker
+            throw new WeChatApiException("/cgi-bin/ticket/getticket", 48001, "api unauthorized");
         };
         AuthorizerTicketManager manager = manager("node-a", tickets);
         List<Thread> threads = new ArrayList<>();
@@ -186,7 +190,8 @@ class AuthorizerTicketManagerTest {
     }
 
     private AuthorizerTicketManager manager(String node, AuthorizerTicketStore store) {
-        return new AuthorizerTicketManager(Set.of(COMPONENT), authorizers, appid -> COMPONENT, store, api, POLICY,
+        return new AuthorizerTicketManager(Set.of(COMPONENT), authorizers, appid -> COMPONENT, store, api, backoff,
+                POLICY,
                 new ClusterSettings(node, LEASE), clock);
     }
 
