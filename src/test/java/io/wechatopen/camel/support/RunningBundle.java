@@ -69,6 +69,9 @@ public final class RunningBundle implements AutoCloseable {
         properties.put("wechat.store.encryption-key", STORE_KEY);
         properties.put("wechat.admin.token", ADMIN_TOKEN);
         properties.put("wechat.component.appsecret", "running-bundle-test-appsecret");
+        // The first ticket soon after start (WeChat's first push is minutes away; tests wait for its token). Tests
+        // that need the time before it set their own delay.
+        properties.put("wechat.sandbox.first-push-delay", "200ms");
         properties.putAll(overrides);
 
         Path projectDir = projectDir();
