@@ -12,11 +12,8 @@ import java.util.Set;
  *        below WeChat's 5 s, after which WeChat drops the connection and pushes again
  * @param releaseTestAppids {@code wechat.release-test.appids}: WeChat's 全网发布 test accounts, whose messages the
  *        bundle answers itself (default {@link #PUBLISHED_TEST_ACCOUNTS})
- * @param sandboxMessagesUrl {@code wechat.sandbox.messages-url}: where the sandbox's release tester posts the test
- *        messages, {@code $APPID$} standing for the test account (default: this instance's own
- *        {@code /accounts/$APPID$/messages})
  */
-public record AccountMessageSettings(Duration replyTimeout, Set<String> releaseTestAppids, String sandboxMessagesUrl) {
+public record AccountMessageSettings(Duration replyTimeout, Set<String> releaseTestAppids) {
 
     /**
      * The test accounts of WeChat's 全网发布 check, five Official Accounts then five Mini Programs, as published at
@@ -37,7 +34,7 @@ public record AccountMessageSettings(Duration replyTimeout, Set<String> releaseT
      * @throws ConfigurationException when the reply timeout is not a positive duration below 5 s, or an appid is
      *         not {@code wx} followed by letters and digits
      */
-    public static AccountMessageSettings from(SettingsSource source, HttpSettings http) {
+    public static AccountMessageSettings from(SettingsSource source) {
         Duration timeout = source.duration("wechat.callback.reply-timeout", DEFAULT_REPLY_TIMEOUT);
         if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(WECHAT_WAITS) >= 0) {
             throw source.invalid("wechat.callback.reply-timeout",
@@ -54,9 +51,7 @@ public record AccountMessageSettings(Duration replyTimeout, Set<String> releaseT
             }
             appids.add(trimmed);
         }
-        String messagesUrl = source.string("wechat.sandbox.messages-url",
-                "http://127.0.0.1:" + http.port() + http.contextPath() + "/accounts/$APPID$/messages");
-        return new AccountMessageSettings(timeout, Set.copyOf(appids), messagesUrl);
+        return new AccountMessageSettings(timeout, Set.copyOf(appids));
     }
 
     /** Whether messages of this account are WeChat's release test, answered by the bundle. */

@@ -29,4 +29,12 @@ public record HttpSettings(String host, int port, String contextPath, String pub
     public String localEventsUrl() {
         return "http://127.0.0.1:" + port + contextPath + "/component/events";
     }
+
+    /**
+     * The URL of our 消息与事件接收URL on this machine, {@code $APPID$} standing for the account, e.g.
+     * {@code http://127.0.0.1:8080/wechat/accounts/$APPID$/messages}.
+     */
+    public String localMessagesUrl() {
+        return "http://127.0.0.1:" + port + contextPath + "/accounts/$APPID$/messages";
+    }
 }

@@ -11,11 +11,13 @@ import java.time.Duration;
  * @param ticketInterval {@code wechat.sandbox.ticket-interval}: how often it pushes a ticket (10 min at WeChat)
  * @param firstPushDelay {@code wechat.sandbox.first-push-delay}: when the first scheduled push goes out after start
  * @param pushUrl {@code wechat.sandbox.push-url}: where it pushes (our own events endpoint by default)
+ * @param messagesUrl {@code wechat.sandbox.messages-url}: where its release tester posts the test accounts' messages,
+ *        {@code $APPID$} standing for the account (our own {@code /accounts/$APPID$/messages} by default)
  * @param tokenLifetime {@code wechat.sandbox.token-lifetime}: {@code expires_in} and real lifetime of the component
  *        and authorizer access tokens it issues (2 h, as WeChat; at least {@link #MIN_TOKEN_LIFETIME})
  */
 public record SandboxSettings(boolean enabled, String host, int port, Duration ticketInterval,
-        Duration firstPushDelay, String pushUrl, Duration tokenLifetime) {
+        Duration firstPushDelay, String pushUrl, String messagesUrl, Duration tokenLifetime) {
 
     /** WeChat's access tokens live 7200 s. */
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(2);
@@ -31,7 +33,8 @@ public record SandboxSettings(boolean enabled, String host, int port, Duration t
                 source.string("wechat.sandbox.host", "127.0.0.1"), source.integer("wechat.sandbox.port", 8091),
                 source.duration("wechat.sandbox.ticket-interval", Duration.ofMinutes(10)),
                 source.duration("wechat.sandbox.first-push-delay", Duration.ofSeconds(1)),
-                source.string("wechat.sandbox.push-url", http.localEventsUrl()), tokenLifetime);
+                source.string("wechat.sandbox.push-url", http.localEventsUrl()),
+                source.string("wechat.sandbox.messages-url", http.localMessagesUrl()), tokenLifetime);
     }
 
     /** Base URL of the sandbox's API, to put in {@code wechat.api.base-url}. */

@@ -12,9 +12,7 @@ import org.apache.camel.model.RouteDefinition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.wechatopen.camel.config.AccountMessageSettings;
 import io.wechatopen.camel.config.SandboxSettings;
-import io.wechatopen.camel.config.SettingsSource;
 import io.wechatopen.camel.config.WeChatSettings;
 import io.wechatopen.camel.crypto.WeChatMessageCrypto;
 
@@ -268,10 +266,8 @@ public class SandboxRoutes extends RouteBuilder {
                 .process(control::showState));
 
         // Issue 10: WeChat's 全网发布 tester
-        SandboxReleaseTester releaseTester = new SandboxReleaseTester(state, crypto, AccountMessageSettings.from(
-                new SettingsSource(key -> getCamelContext().getPropertiesComponent().resolveProperty(key),
-                        "the bundle's configuration"), settings.http()).sandboxMessagesUrl(),
-                getCamelContext().createProducerTemplate(), mapper);
+        SandboxReleaseTester releaseTester = new SandboxReleaseTester(state, crypto,
+                settings.sandbox().messagesUrl(), getCamelContext().createProducerTemplate(), mapper);
         reply(from(consumer("/sandbox/release-test", "POST"))
                 .routeId(CONTROL_RELEASE_TEST)
                 .process(releaseTester::run));

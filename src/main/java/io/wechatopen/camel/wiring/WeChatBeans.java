@@ -190,6 +190,9 @@ public final class WeChatBeans extends ServiceSupport {
                     new WeChatMessageCrypto(each.token(), each.encodingAesKey(), each.appid()));
         }
         ObjectMapper mapper = new ObjectMapper();
+        // The settings read here rather than in WeChatSettings (their features are built only here).
+        SettingsSource configuration = new SettingsSource(
+                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration");
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new MicrometerWeChatMetrics(meterRegistry);
         CamelObservability.measureRoutes(camelContext, meterRegistry);
@@ -209,8 +212,7 @@ public final class WeChatBeans extends ServiceSupport {
         ApiBackoff backoff = new ApiBackoff(new JdbcApiBackoffStore(dataSource, clock), clock);
         this.apiBackoff = backoff;
         // Issue 10 item 8, one token owner per platform: in relay mode the token APIs are never called.
-        RelaySettings relaySettings = RelaySettings.from(new SettingsSource(
-                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        RelaySettings relaySettings = RelaySettings.from(configuration);
         CamelComponentApiClient camelApi = new CamelComponentApiClient(camelContext.createProducerTemplate(),
                 backoff);
         ComponentApiClient api = relaySettings.relayed() ? new TokenApisRefused(camelApi) : camelApi;
@@ -245,8 +247,7 @@ public final class WeChatBeans extends ServiceSupport {
                 settings.authorize(), api, stateStore, exchanger, mapper, clock);
         AdminBearer adminBearer = new AdminBearer(settings.adminToken());
         // Issue 10 (quota tools): getApiQuota read on a schedule, clear_quota/v2 only as an operator's action.
-        QuotaSettings quotaSettings = QuotaSettings.from(new SettingsSource(
-                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        QuotaSettings quotaSettings = QuotaSettings.from(configuration);
         JdbcQuotaStore quotaStore = new JdbcQuotaStore(dataSource);
         CamelQuotaApiClient quotaApi = new CamelQuotaApiClient(camelContext.createProducerTemplate(), mapper);
         ComponentQuota componentQuota = new ComponentQuota(componentAppids, quotaSettings.watchedApis(), quotaApi,
@@ -256,8 +257,7 @@ public final class WeChatBeans extends ServiceSupport {
         AdminStatus adminStatus = new AdminStatus(adminBearer, componentTokenManager, ticketStore, pushStore,
                 authorizerStore, reconciler, health, settings.tokens(), clock, mapper, noticeStore, heartbeat,
                 List.of(new AdminStatus.ComponentSection("quota", adminQuota::quotaSection)));
-        HealthSettings healthSettings = HealthSettings.from(new SettingsSource(
-                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"));
+        HealthSettings healthSettings = HealthSettings.from(configuration);
         List<HealthCheck> healthChecks = List.of(new StoreHealthCheck(dataSource),
                 new TicketHealthCheck(componentAppids, ticketStore, healthSettings.ticketMaxAge(), clock),
                 relaySettings.relayed() ? new RelayedComponentTokenHealthCheck(componentAppids, componentTokens)
@@ -272,9 +272,7 @@ public final class WeChatBeans extends ServiceSupport {
                 adminEvents, authorizerStore, authorizerTokenManager, quotaClearance);
 
         // Issue 10 (release test and passive replies): how account messages are answered.
-        AccountMessageSettings accountMessages = AccountMessageSettings.from(new SettingsSource(
-                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"),
-                settings.http());
+        AccountMessageSettings accountMessages = AccountMessageSettings.from(configuration);
         PassiveReplies replies = new PassiveReplies(cryptoByAppid, clock);
         AccountMessageAnswerRoutes answerRoutes = new AccountMessageAnswerRoutes(accountMessages, replies,
                 new ReleaseTestResponder(accountMessages, replies, clock), new ReleaseTestFollowUp(exchanger));
@@ -309,7 +307,8 @@ public final class WeChatBeans extends ServiceSupport {
                 new TokenRelayRoutes(new TokenRelayEndpoint(relaySettings, componentTokenManager,
                         authorizerTokenManager, authorizerStore, componentAppids, mapper, clock)),
                 new QuotaRoutes(componentQuota, adminQuota),
-                onBehalfRoutes(settings, camelContext, componentAppids, authorizerTokenManager, mapper, clock),
+                onBehalfRoutes(OAuthSettings.from(configuration, settings.api()), camelContext, componentAppids,
+                        authorizerTokenManager, mapper, clock),
                 new JsSdkRoutes(jsSdkSigner));
     }
 
@@ -317,11 +316,8 @@ public final class WeChatBeans extends ServiceSupport {
      * Issue 10 (web authorization and mini-program login on behalf of accounts): the {@code /sns/*} calls with the
      * component token, the OAuth pages and {@code direct:wechat-miniprogram-session}.
      */
-    private OnBehalfRoutes onBehalfRoutes(WeChatSettings settings, CamelContext camelContext,
+    private OnBehalfRoutes onBehalfRoutes(OAuthSettings oauth, CamelContext camelContext,
             Set<String> componentAppids, AuthorizerTokenManager authorizers, ObjectMapper mapper, Clock clock) {
-        OAuthSettings oauth = OAuthSettings.from(new SettingsSource(
-                key -> camelContext.getPropertiesComponent().resolveProperty(key), "the bundle's configuration"),
-                settings.api());
         SnsApiClient sns = new SnsApiClient(camelContext.createProducerTemplate(), mapper);
         OAuthPages pages = new OAuthPages(List.copyOf(componentAppids), settings.http(), oauth, authorizerStore,
                 new JdbcOAuthStateStore(dataSource), sns, camelContext.createProducerTemplate(), clock);

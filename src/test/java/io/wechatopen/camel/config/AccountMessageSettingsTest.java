@@ -9,18 +9,16 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-/** Issue 10: {@code wechat.callback.reply-timeout}, {@code wechat.release-test.appids}, {@code wechat.sandbox.messages-url}. */
+/** Issue 10: {@code wechat.callback.reply-timeout}, {@code wechat.release-test.appids}. */
 class AccountMessageSettingsTest {
-
-    private static final HttpSettings HTTP = new HttpSettings("0.0.0.0", 8080, "/wechat", "https://example.com");
 
     private static AccountMessageSettings load(Map<String, String> values) {
         return AccountMessageSettings.from(new SettingsSource(key -> Optional.ofNullable(values.get(key)),
-                "test.properties"), HTTP);
+                "test.properties"));
     }
 
     @Test
-    void fromWhenNothingSetThenFourSecondsPublishedTestAccountsAndOwnMessagesUrl() {
+    void fromWhenNothingSetThenFourSecondsAndPublishedTestAccounts() {
         AccountMessageSettings settings = load(Map.of());
 
         assertThat(settings.replyTimeout()).isEqualTo(Duration.ofSeconds(4));
@@ -28,7 +26,6 @@ class AccountMessageSettingsTest {
         assertThat(settings.isReleaseTest("wx570bc396a51b8ff8")).isTrue();
         assertThat(settings.isReleaseTest("wx1000000000000001")).isFalse();
         assertThat(settings.isReleaseTest(null)).isFalse();
-        assertThat(settings.sandboxMessagesUrl()).isEqualTo("http://127.0.0.1:8080/wechat/accounts/$APPID$/messages");
     }
 
     @Test

@@ -203,6 +203,16 @@ class WeChatSettingsTest {
     }
 
     @Test
+    void loadWhenSandboxMessagesUrlUnsetThenOwnMessagesEndpoint() {
+        WeChatSettings settings = load();
+
+        assertThat(settings.sandbox().messagesUrl()).isEqualTo("http://127.0.0.1:" + settings.http().port()
+                + settings.http().contextPath() + "/accounts/$APPID$/messages");
+        properties.put("wechat.sandbox.messages-url", "http://10.0.0.5:8080/wechat/accounts/$APPID$/messages");
+        assertThat(load().sandbox().messagesUrl()).isEqualTo("http://10.0.0.5:8080/wechat/accounts/$APPID$/messages");
+    }
+
+    @Test
     void loadWhenTokenLifetimeUnsetThenTwoHours() {
         assertThat(load().sandbox().tokenLifetime()).isEqualTo(Duration.ofHours(2));
     }
